@@ -1,0 +1,16 @@
+"""``python manage.py seed_demo``: load the Jingjiang demo (idempotent)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from branches.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Jingjiang demo data and the demo accounts (safe to run again)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            summary = seed_demo()
+        for line in summary.lines():
+            self.stdout.write(line)

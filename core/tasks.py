@@ -1,0 +1,34 @@
+"""Enqueueing Celery tasks safely from web code.
+
+Two rules: a task is sent only after the transaction that asked for it commits (a rolled-back
+write sends nothing), and a broker that is down never fails or stalls a web request — the
+periodic sweep picks up whatever was not sent.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def send_task_now(task, *args, **kwargs) -> bool:
+    """Publish ``task`` without retrying; return False (and log) when the broker is unreachable."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=False)
+    except Exception:  # the broker may fail in many ways; none of them may reach the user
+        logger.warning("Could not enqueue %s; the periodic sweep will catch up.", task.name, exc_info=True)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Send ``task`` once the current transaction commits (immediately outside one)."""
+    transaction.on_commit(lambda: send_task_now(task, *args, **kwargs))
+
+
+@shared_task(name="core.ping")
+def ping(value: int) -> int:
+    """A trivial task that proves a worker round trip (used by health checks and tests)."""
+    return value + 1

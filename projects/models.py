@@ -1,0 +1,168 @@
+"""The "what": task-force projects, their indicators and readings, milestones (DESIGN §3)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import Branch, Front, Organization, WorkField
+from core.models import OwnedModel, TimeStampedModel
+
+
+class DispatchCadence(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    FORTNIGHTLY = "fortnightly", _("Fortnightly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+CADENCE_DAYS = {DispatchCadence.WEEKLY: 7, DispatchCadence.FORTNIGHTLY: 14, DispatchCadence.MONTHLY: 30}
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUSPENDED = "suspended", _("Suspended")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+# Worst first: used to rank lights and to pick a branch's light from its projects'.
+LIGHT_SEVERITY = {Light.RED: 2, Light.YELLOW: 1, Light.GREEN: 0}
+
+
+class Project(OwnedModel):
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="projects")
+    name = models.CharField(_("name"), max_length=120)
+    front = models.CharField(_("front"), max_length=30, choices=Front.choices)
+    field = models.ForeignKey(WorkField, verbose_name=_("field"), on_delete=models.PROTECT, related_name="projects")
+    goal = models.TextField(_("goal"))
+    start_on = models.DateField(_("start"))
+    deadline = models.DateField(_("deadline"))
+    lead_unit = models.ForeignKey(
+        Organization, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="led_projects"
+    )
+    responsible_units = models.ManyToManyField(
+        Organization, verbose_name=_("responsible units"), blank=True, related_name="responsible_projects"
+    )
+    dispatch_chief = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dispatch chief"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatched_projects",
+    )
+    dispatch_cadence = models.CharField(
+        _("dispatch cadence"), max_length=20, choices=DispatchCadence.choices, default=DispatchCadence.WEEKLY
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED, db_index=True
+    )
+    # Derived from indicators and milestones by projects.services.project_refresh_light; stored
+    # so lists can filter and count by light at province scale.
+    light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
+    progress = models.DecimalField(_("progress"), max_digits=5, decimal_places=4, default=0)
+    forecast_on = models.DateField(_("forecast completion"), null=True, blank=True)
+    light_computed_at = models.DateTimeField(_("light computed at"), null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[responsible_units])
+
+    class Meta:
+        verbose_name = _("task-force project")
+        verbose_name_plural = _("task-force projects")
+        ordering = ["deadline", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("start_on")),
+                name="project_deadline_after_start",
+                violation_error_message=_("The deadline cannot be before the start."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(TimeStampedModel):
+    """A measurable target, e.g. households relocated: baseline 0, target 225, unit 户."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("name"), max_length=80)
+    unit = models.CharField(_("unit"), max_length=20)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    current_value = models.DecimalField(_("current value"), max_digits=14, decimal_places=2, default=0)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["project", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(target=models.F("baseline")),
+                name="indicator_target_differs_from_baseline",
+                violation_error_message=_("The target must differ from the baseline."),
+            ),
+            models.UniqueConstraint(fields=["project", "name"], name="indicator_unique_name_per_project"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+
+class ReadingSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    WEEKLY_REPORT = "weekly_report", _("Weekly report")
+    IMPORT = "import", _("Imported")
+
+
+class IndicatorReading(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="readings"
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    recorded_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=ReadingSource.choices, default=ReadingSource.MANUAL)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator reading")
+        verbose_name_plural = _("indicator readings")
+        ordering = ["indicator", "recorded_on", "id"]
+        indexes = [models.Index(fields=["indicator", "recorded_on"], name="reading_indicator_date")]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.value} @ {self.recorded_on}"
+
+
+class Milestone(TimeStampedModel):
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(_("name"), max_length=120)
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["project", "due_on", "id"]
+
+    def __str__(self):
+        return self.name

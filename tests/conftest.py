@@ -1,0 +1,162 @@
+"""Fixtures shared by every test module.
+
+The suite runs on real PostgreSQL and Redis (``make test`` provides them through DATABASE_URL
+and REDIS_URL); the browser tests drive Debian's Chromium through Playwright.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from branches.models import Organization, OrganizationKind, User
+from branches.roles import Role
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+# ---------------------------------------------------------------- Playwright
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A zh-CN browser: LocaleMiddleware would serve English to Playwright's default en-US.
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a screenshot under tests/artifacts/ named after the test; returns the path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str, *, full_page=True) -> Path:
+        path = ARTIFACTS / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+# ---------------------------------------------------------------- organizations and users
+@pytest.fixture
+def org_tree(db):
+    """Two cities side by side; city A has a committee, a department and a town under it."""
+    province = Organization.objects.create(name="江苏省", kind=OrganizationKind.PROVINCE)
+    city_a = Organization.objects.create(name="靖江市", kind=OrganizationKind.CITY, parent=province)
+    committee_a = Organization.objects.create(
+        name="市交通运输局党委", kind=OrganizationKind.PARTY_COMMITTEE, parent=city_a
+    )
+    department_a = Organization.objects.create(name="市行政审批局", kind=OrganizationKind.DEPARTMENT, parent=city_a)
+    town_a = Organization.objects.create(name="孤山镇", kind=OrganizationKind.TOWN, parent=city_a)
+    city_b = Organization.objects.create(name="泰兴市", kind=OrganizationKind.CITY, parent=province)
+    committee_b = Organization.objects.create(name="泰兴市发改委党组", kind=OrganizationKind.PARTY_GROUP, parent=city_b)
+    return {
+        "province": province,
+        "city_a": city_a,
+        "committee_a": committee_a,
+        "department_a": department_a,
+        "town_a": town_a,
+        "city_b": city_b,
+        "committee_b": committee_b,
+    }
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role=Role.X, organization=org, username=...) → a saved user in that role."""
+    counter = {"n": 0}
+
+    def make(*, role=None, organization=None, username=None, password="pw-for-tests-1", **extra):
+        counter["n"] += 1
+        username = username or f"user{counter['n']}"
+        user = User.objects.create_user(
+            username=username, password=password, organization=organization, full_name=extra.pop("full_name", username), **extra
+        )
+        roles = role if isinstance(role, (list, tuple, set)) else ([role] if role else [])
+        for r in roles:
+            user.groups.add(Group.objects.get(name=Role(r).value))
+        return user
+
+    return make
+
+
+# ---------------------------------------------------------------- a real Celery worker
+@pytest.fixture
+def celery_worker_process(transactional_db, settings, tmp_path):
+    """A real ``celery worker`` process on the test database and Redis.
+
+    Tests using it publish for real (not eagerly) and must commit what the worker reads,
+    hence ``transactional_db``.
+    """
+    from django.db import connection
+
+    from config.celery import app
+
+    broker = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    if not broker or not broker.startswith("redis"):
+        pytest.fail("The worker tests need Redis: run them through `make test` (REDIS_URL).")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT,
+    )
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Empty the queue of anything an earlier test left behind.
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    deadline = time.monotonic() + 30
+    ready = False
+    while time.monotonic() < deadline:
+        try:
+            if app.control.inspect(timeout=0.5).ping():
+                ready = True
+                break
+        except Exception:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.3)
+    if not ready:
+        proc.kill()
+        pytest.fail(f"Celery worker did not start:\n{(tmp_path / 'worker.log').read_text()}")
+    yield proc
+    app.conf.task_always_eager = previous
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
