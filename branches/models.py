@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.models import OwnedModel, TimeStampedModel
@@ -81,8 +82,8 @@ class Organization(TimeStampedModel):
             self.path = new_path
             if old_path:
                 # Moving a node moves its whole subtree.
-                from django.db.models.functions import Concat, Substr
                 from django.db.models import Value
+                from django.db.models.functions import Concat, Substr
 
                 Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                     path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
@@ -188,6 +189,15 @@ class WorkField(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Light(models.TextChoices):
+    """The traffic light of a project (computed in projects.services) and of a branch (its
+    worst project's)."""
+
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
 
 
 class BranchKind(models.TextChoices):
@@ -361,6 +371,8 @@ class Branch(OwnedModel):
         _("status"), max_length=20, choices=BranchStatus.choices, default=BranchStatus.PROPOSED, db_index=True
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # The worst light of the branch's projects, kept by projects.services so lists filter on it.
+    light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
 
     history = HistoricalRecords(m2m_fields=[responsible_units])
 
@@ -483,3 +495,14 @@ class ActivityAttachment(AttachmentBase):
     class Meta:
         verbose_name = _("activity attachment")
         verbose_name_plural = _("activity attachments")
+
+
+class BranchUserObjectPermission(UserObjectPermissionBase):
+    """Object grants on branches (e.g. to their secretary), with a real foreign key so that
+    "branches granted to this user" is an indexed join at province scale."""
+
+    content_object = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="user_grants")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("branch grant")
+        verbose_name_plural = _("branch grants")

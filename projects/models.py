@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from branches.models import Branch, Front, Organization, WorkField
+from branches.models import Branch, Front, Light, Organization, WorkField
 from core.models import OwnedModel, TimeStampedModel
 
 
@@ -25,12 +26,6 @@ class ProjectStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-class Light(models.TextChoices):
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    RED = "red", _("Red")
 
 
 # Worst first: used to rank lights and to pick a branch's light from its projects'.
@@ -166,3 +161,13 @@ class Milestone(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class ProjectUserObjectPermission(UserObjectPermissionBase):
+    """Object grants on projects (e.g. to their 调度长), with a real foreign key."""
+
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="user_grants")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("project grant")
+        verbose_name_plural = _("project grants")

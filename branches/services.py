@@ -1,0 +1,183 @@
+"""Writes of the "who": branch lifecycle, appointments and the grants that follow them.
+
+Every function is keyword-only, atomic, records who acted (simple-history's history_user and
+change reason) and raises ``TransitionError`` / ``ValidationError`` with a translated message
+when a rule refuses the change.
+"""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .models import Branch, BranchStatus, Membership, MembershipRole, Person
+from .roles import Role
+
+
+class TransitionError(ValidationError):
+    """A state change the transition table or a guard refuses."""
+
+
+# The one transition table of the branch lifecycle (DESIGN §3).
+BRANCH_TRANSITIONS: dict[str, set[str]] = {
+    BranchStatus.PROPOSED: {BranchStatus.ACTIVE, BranchStatus.DISSOLVED},
+    BranchStatus.ACTIVE: {BranchStatus.CONCLUDED, BranchStatus.DISSOLVED},
+    BranchStatus.CONCLUDED: {BranchStatus.EVALUATED},
+    BranchStatus.EVALUATED: set(),
+    BranchStatus.DISSOLVED: set(),
+}
+
+SECRETARY_PERMS = ("branches.view_branch", "branches.change_branch")
+
+
+def _stamp(instance, *, by, reason: str = ""):
+    """Tell simple-history who made the next save and why."""
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason
+
+
+def _branch_blockers(branch: Branch, target: str) -> list[str]:
+    """What stops ``branch`` from moving to ``target`` (empty when it may)."""
+    problems = []
+    if target == BranchStatus.ACTIVE:
+        if not branch.memberships.filter(role=MembershipRole.SECRETARY, left_on__isnull=True).exists():
+            problems.append(_("Appoint a secretary before activating the branch."))
+        if not branch.projects.exists():
+            problems.append(_("Attach at least one project before activating the branch."))
+    return problems
+
+
+def branch_allowed_transitions(branch: Branch) -> list[str]:
+    return [t for t in BRANCH_TRANSITIONS[branch.status] if not _branch_blockers(branch, t)]
+
+
+@transaction.atomic
+def branch_transition(*, branch: Branch, to: str, by, reason: str = "", on: datetime.date | None = None) -> Branch:
+    """Move ``branch`` to status ``to`` if the table and the guards allow it."""
+    branch = Branch.objects.select_for_update().get(pk=branch.pk)
+    if to not in BRANCH_TRANSITIONS[branch.status]:
+        raise TransitionError(
+            _("A branch that is %(current)s cannot become %(target)s.")
+            % {"current": BranchStatus(branch.status).label, "target": BranchStatus(to).label},
+            code="illegal_transition",
+        )
+    problems = _branch_blockers(branch, to)
+    if problems:
+        raise TransitionError(problems, code="guard")
+    if to == BranchStatus.DISSOLVED and not reason.strip():
+        raise TransitionError(_("Give a reason for dissolving the branch."), code="reason_required")
+    today = on or timezone.localdate()
+    if to == BranchStatus.ACTIVE and branch.formed_on is None:
+        branch.formed_on = today
+    if to == BranchStatus.CONCLUDED:
+        branch.concluded_on = today
+    branch.status = to
+    branch.status_changed_at = timezone.now()
+    _stamp(branch, by=by, reason=reason or str(BranchStatus(to).label))
+    branch.save()
+    return branch
+
+
+@transaction.atomic
+def branch_create(*, by, responsible_units=(), **fields) -> Branch:
+    branch = Branch(created_by=by, status=BranchStatus.PROPOSED, **fields)
+    branch.full_clean()
+    _stamp(branch, by=by)
+    branch.save()
+    if responsible_units:
+        branch.responsible_units.set(responsible_units)
+    return branch
+
+
+@transaction.atomic
+def branch_update(*, branch: Branch, by, responsible_units=None, **fields) -> Branch:
+    for name, value in fields.items():
+        setattr(branch, name, value)
+    branch.full_clean()
+    _stamp(branch, by=by)
+    branch.save()
+    if responsible_units is not None:
+        branch.responsible_units.set(responsible_units)
+    return branch
+
+
+def _grant_secretary(user, branch):
+    for perm in SECRETARY_PERMS:
+        assign_perm(perm, user, branch)
+    user.groups.add(Group.objects.get(name=Role.SECRETARY))
+
+
+def _revoke_secretary(user, branch):
+    for perm in SECRETARY_PERMS:
+        remove_perm(perm, user, branch)
+    still_secretary = Membership.objects.filter(
+        person__user=user, role=MembershipRole.SECRETARY, left_on__isnull=True
+    ).exists()
+    if not still_secretary:
+        user.groups.remove(Group.objects.get(name=Role.SECRETARY))
+
+
+@transaction.atomic
+def membership_appoint(
+    *, branch: Branch, person: Person, role: str, by, joined_on: datetime.date | None = None, commitment: str = ""
+) -> Membership:
+    """Add ``person`` to ``branch`` in ``role``. Appointing a secretary replaces the current one
+    (their membership ends today) and moves the branch grant to the new secretary."""
+    joined_on = joined_on or timezone.localdate()
+    Branch.objects.select_for_update().filter(pk=branch.pk).first()  # serialize appointments
+    if branch.status in (BranchStatus.EVALUATED, BranchStatus.DISSOLVED):
+        raise ValidationError(_("Members cannot be appointed to a branch that has ended."), code="ended")
+    existing = Membership.objects.filter(branch=branch, person=person, left_on__isnull=True).first()
+    if existing is not None:
+        # Changing the role of someone already serving: end the old membership first.
+        membership_end(membership=existing, by=by, left_on=joined_on)
+    if role == MembershipRole.SECRETARY:
+        current = Membership.objects.filter(branch=branch, role=MembershipRole.SECRETARY, left_on__isnull=True).first()
+        if current is not None:
+            membership_end(membership=current, by=by, left_on=joined_on)
+    membership = Membership(branch=branch, person=person, role=role, joined_on=joined_on, commitment=commitment)
+    membership.full_clean(validate_constraints=False)
+    _stamp(membership, by=by)
+    membership.save()
+    if role == MembershipRole.SECRETARY and person.user_id:
+        _grant_secretary(person.user, branch)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, by, left_on: datetime.date | None = None) -> Membership:
+    if membership.left_on is not None:
+        raise ValidationError(_("This membership has already ended."), code="already_ended")
+    membership.left_on = max(left_on or timezone.localdate(), membership.joined_on)
+    _stamp(membership, by=by)
+    membership.save()
+    if membership.role == MembershipRole.SECRETARY and membership.person.user_id:
+        _revoke_secretary(membership.person.user, membership.branch)
+    return membership
+
+
+@transaction.atomic
+def person_link_user(*, person: Person, user, by) -> Person:
+    """Link a login to a registry entry; grants follow the person's current secretary posts."""
+    old_user = person.user
+    person.user = user
+    _stamp(person, by=by)
+    person.save()
+    for membership in person.memberships.filter(role=MembershipRole.SECRETARY, left_on__isnull=True):
+        if old_user is not None and old_user != user:
+            _revoke_secretary(old_user, membership.branch)
+        if user is not None:
+            _grant_secretary(user, membership.branch)
+    return person
+
+
+def membership_update_commitment(*, membership: Membership, commitment: str, by) -> Membership:
+    membership.commitment = commitment
+    _stamp(membership, by=by)
+    membership.save(update_fields=["commitment", "updated_at"])
+    return membership

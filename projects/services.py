@@ -1,0 +1,252 @@
+"""Writes of the "what": projects, the 调度长 appointment and its grants, indicator readings,
+milestones, and the stored traffic light that follows them."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from branches.models import Branch, BranchStatus, Light
+from branches.roles import Role
+from branches.services import TransitionError
+
+from .lights import IndicatorFigures, LightResult, MilestoneFigures, compute_light
+from .models import (
+    LIGHT_SEVERITY,
+    Indicator,
+    IndicatorReading,
+    Milestone,
+    Project,
+    ProjectStatus,
+    ReadingSource,
+)
+
+DISPATCH_CHIEF_PROJECT_PERMS = ("projects.view_project", "projects.change_project")
+
+PROJECT_TRANSITIONS: dict[str, set[str]] = {
+    ProjectStatus.PLANNED: {ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED},
+    ProjectStatus.IN_PROGRESS: {ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED},
+    ProjectStatus.SUSPENDED: {ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED},
+    ProjectStatus.COMPLETED: set(),
+    ProjectStatus.CANCELLED: set(),
+}
+# Projects that no longer count towards their branch's light.
+CLOSED_STATUSES = {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
+
+
+def _stamp(instance, *, by, reason: str = ""):
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason
+
+
+# ---------------------------------------------------------------- light and forecast
+def project_light_figures(project: Project, *, today: datetime.date | None = None) -> LightResult:
+    """Compute (without saving) the light, progress and forecast of ``project``."""
+    today = today or timezone.localdate()
+    indicators = list(project.indicators.all())
+    readings_by_indicator: dict[int, list] = {i.pk: [] for i in indicators}
+    for ind_id, on, value in IndicatorReading.objects.filter(indicator__project=project).values_list(
+        "indicator_id", "recorded_on", "value"
+    ):
+        readings_by_indicator[ind_id].append((on, value))
+    return compute_light(
+        start=project.start_on,
+        deadline=project.deadline,
+        today=today,
+        indicators=[
+            IndicatorFigures(
+                baseline=i.baseline,
+                target=i.target,
+                current=i.current_value,
+                weight=i.weight,
+                readings=tuple(readings_by_indicator[i.pk]),
+            )
+            for i in indicators
+        ],
+        milestones=[MilestoneFigures(due_on=m.due_on, done_on=m.done_on) for m in project.milestones.all()],
+    )
+
+
+def branch_refresh_light(*, branch: Branch) -> str:
+    """A branch's light is the worst light of its open projects."""
+    lights = set(
+        Project.objects.filter(branch=branch).exclude(status__in=CLOSED_STATUSES).values_list("light", flat=True)
+    )
+    worst = max(lights, key=lambda light: LIGHT_SEVERITY[light], default=Light.GREEN)
+    if branch.light != worst:
+        Branch.objects.filter(pk=branch.pk).update(light=worst)
+        branch.light = worst
+    return worst
+
+
+def project_refresh_light(*, project: Project, today: datetime.date | None = None) -> tuple[str, str]:
+    """Recompute and store the light; returns (old light, new light) so callers can react to a
+    project turning red."""
+    old = project.light
+    if project.status in CLOSED_STATUSES:
+        result_light, progress, forecast = Light.GREEN, project.progress, project.forecast_on
+    else:
+        result = project_light_figures(project, today=today)
+        result_light, progress, forecast = result.light, result.progress, result.forecast_on
+    Project.objects.filter(pk=project.pk).update(
+        light=result_light, progress=progress, forecast_on=forecast, light_computed_at=timezone.now()
+    )
+    project.light, project.progress, project.forecast_on = result_light, progress, forecast
+    branch_refresh_light(branch=project.branch)
+    return old, result_light
+
+
+# ---------------------------------------------------------------- projects
+@transaction.atomic
+def project_create(*, by, branch: Branch, responsible_units=(), dispatch_chief=None, **fields) -> Project:
+    if branch.status in (BranchStatus.EVALUATED, BranchStatus.DISSOLVED, BranchStatus.CONCLUDED):
+        raise ValidationError(_("Projects cannot be added to a branch that has ended."), code="ended")
+    project = Project(branch=branch, created_by=by, **fields)
+    project.full_clean(exclude=["dispatch_chief"])
+    _stamp(project, by=by)
+    project.save()
+    if responsible_units:
+        project.responsible_units.set(responsible_units)
+    if dispatch_chief is not None:
+        project_assign_dispatch_chief(project=project, user=dispatch_chief, by=by)
+    project_refresh_light(project=project)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, by, responsible_units=None, **fields) -> Project:
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean(exclude=["dispatch_chief"])
+    _stamp(project, by=by)
+    project.save()
+    if responsible_units is not None:
+        project.responsible_units.set(responsible_units)
+    project_refresh_light(project=project)
+    return project
+
+
+@transaction.atomic
+def project_transition(*, project: Project, to: str, by, reason: str = "") -> Project:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if to not in PROJECT_TRANSITIONS[project.status]:
+        raise TransitionError(
+            _("A project that is %(current)s cannot become %(target)s.")
+            % {"current": ProjectStatus(project.status).label, "target": ProjectStatus(to).label},
+            code="illegal_transition",
+        )
+    project.status = to
+    _stamp(project, by=by, reason=reason or str(ProjectStatus(to).label))
+    project.save()
+    project_refresh_light(project=project)
+    return project
+
+
+def _dispatch_chief_still_in_branch(user, branch, *, except_project) -> bool:
+    return Project.objects.filter(branch=branch, dispatch_chief=user).exclude(pk=except_project.pk).exists()
+
+
+@transaction.atomic
+def project_assign_dispatch_chief(*, project: Project, user, by) -> Project:
+    """Appoint ``user`` 调度长 of ``project``; the grants move from the previous one."""
+    previous = project.dispatch_chief
+    if previous is not None and previous == user:
+        return project
+    if previous is not None:
+        for perm in DISPATCH_CHIEF_PROJECT_PERMS:
+            remove_perm(perm, previous, project)
+        if not _dispatch_chief_still_in_branch(previous, project.branch, except_project=project):
+            remove_perm("branches.view_branch", previous, project.branch)
+        if not Project.objects.filter(dispatch_chief=previous).exclude(pk=project.pk).exists():
+            previous.groups.remove(Group.objects.get(name=Role.DISPATCH_CHIEF))
+    project.dispatch_chief = user
+    _stamp(project, by=by, reason=_("Dispatch chief appointed"))
+    project.save()
+    if user is not None:
+        for perm in DISPATCH_CHIEF_PROJECT_PERMS:
+            assign_perm(perm, user, project)
+        # The 调度长 sees the branch their project belongs to.
+        assign_perm("branches.view_branch", user, project.branch)
+        user.groups.add(Group.objects.get(name=Role.DISPATCH_CHIEF))
+    return project
+
+
+# ---------------------------------------------------------------- indicators and milestones
+@transaction.atomic
+def indicator_create(*, project: Project, by, **fields) -> Indicator:
+    fields.setdefault("current_value", fields.get("baseline", Decimal(0)))
+    indicator = Indicator(project=project, **fields)
+    indicator.full_clean()
+    _stamp(indicator, by=by)
+    indicator.save()
+    project_refresh_light(project=project)
+    return indicator
+
+
+@transaction.atomic
+def indicator_record_reading(
+    *,
+    indicator: Indicator,
+    value: Decimal,
+    by,
+    recorded_on: datetime.date | None = None,
+    note: str = "",
+    source: str = ReadingSource.MANUAL,
+) -> IndicatorReading:
+    """Record a reading; the indicator's current value is its latest reading by date."""
+    recorded_on = recorded_on or timezone.localdate()
+    if recorded_on > timezone.localdate():
+        raise ValidationError(_("A reading cannot be dated in the future."), code="future")
+    reading = IndicatorReading(
+        indicator=indicator, value=value, recorded_on=recorded_on, recorded_by=by, note=note, source=source
+    )
+    reading.full_clean()
+    _stamp(reading, by=by)
+    reading.save()
+    latest = indicator.readings.order_by("-recorded_on", "-id").first()
+    if latest is not None and indicator.current_value != latest.value:
+        indicator.current_value = latest.value
+        _stamp(indicator, by=by)
+        indicator.save(update_fields=["current_value", "updated_at"])
+    project_refresh_light(project=indicator.project)
+    return reading
+
+
+@transaction.atomic
+def milestone_create(*, project: Project, by, **fields) -> Milestone:
+    milestone = Milestone(project=project, **fields)
+    milestone.full_clean()
+    _stamp(milestone, by=by)
+    milestone.save()
+    project_refresh_light(project=project)
+    return milestone
+
+
+@transaction.atomic
+def milestone_mark_done(*, milestone: Milestone, by, done_on: datetime.date | None = None) -> Milestone:
+    if milestone.done_on is not None:
+        raise ValidationError(_("This milestone is already done."), code="already_done")
+    milestone.done_on = done_on or timezone.localdate()
+    _stamp(milestone, by=by)
+    milestone.save()
+    project_refresh_light(project=milestone.project)
+    return milestone
+
+
+def projects_refresh_all_lights(*, today: datetime.date | None = None, batch_size: int = 500) -> list[int]:
+    """Recompute every open project's light (time passing changes it); returns the ids of
+    projects that turned red."""
+    turned_red = []
+    ids = list(Project.objects.exclude(status__in=CLOSED_STATUSES).values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        for project in Project.objects.filter(pk__in=ids[start : start + batch_size]).select_related("branch"):
+            old, new = project_refresh_light(project=project, today=today)
+            if new == Light.RED and old != Light.RED:
+                turned_red.append(project.pk)
+    return turned_red
