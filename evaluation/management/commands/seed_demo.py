@@ -1,4 +1,8 @@
-"""``python manage.py seed_demo``: load the Jingjiang demo (idempotent)."""
+"""``python manage.py seed_demo``: load the Jingjiang demo (idempotent).
+
+It lives in the top app so it may call each app's demo seeder in dependency order
+(branches → projects → mechanisms → evaluation) without any app importing upward.
+"""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
