@@ -14,13 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.workflow import TransitionError
+
 from .models import Branch, BranchStatus, Membership, MembershipRole, Person
 from .roles import Role
-
-
-class TransitionError(ValidationError):
-    """A state change the transition table or a guard refuses."""
-
 
 # The one transition table of the branch lifecycle (DESIGN §3).
 BRANCH_TRANSITIONS: dict[str, set[str]] = {
