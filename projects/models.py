@@ -80,6 +80,7 @@ class Project(OwnedModel):
                 violation_error_message=_("The deadline cannot be before the start."),
             ),
         ]
+        indexes = [models.Index(fields=["deadline", "name"], name="project_deadline_name")]
 
     def __str__(self):
         return self.name
@@ -94,7 +95,9 @@ class Indicator(TimeStampedModel):
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     current_value = models.DecimalField(_("current value"), max_digits=14, decimal_places=2, default=0)
-    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("How much this indicator counts in the project's progress.")
+    )
 
     history = HistoricalRecords()
 
@@ -108,7 +111,16 @@ class Indicator(TimeStampedModel):
                 name="indicator_target_differs_from_baseline",
                 violation_error_message=_("The target must differ from the baseline."),
             ),
-            models.UniqueConstraint(fields=["project", "name"], name="indicator_unique_name_per_project"),
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="indicator_unique_name_per_project",
+                violation_error_message=_("This project already has an indicator with this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1),
+                name="indicator_weight_positive",
+                violation_error_message=_("The weight must be at least 1."),
+            ),
         ]
 
     def __str__(self):
@@ -158,9 +170,22 @@ class Milestone(TimeStampedModel):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["project", "due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="milestone_unique_name_per_project",
+                violation_error_message=_("This project already has a milestone with this name."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def overdue_days(self, today) -> int:
+        """Days past due while not done (0 when done or not yet due)."""
+        if self.done_on is not None or self.due_on >= today:
+            return 0
+        return (today - self.due_on).days
 
 
 class ProjectUserObjectPermission(UserObjectPermissionBase):
