@@ -15,3 +15,11 @@ def reminder_sweep() -> int:
     then the sweep finds nothing due.
     """
     return 0
+
+
+@shared_task(name="mechanisms.tasks.send_notification_emails", ignore_result=True)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail notifications not yet e-mailed (idempotent: a re-delivered task sends nothing twice)."""
+    from .services.notifications import notifications_send_emails
+
+    return notifications_send_emails(notification_ids=notification_ids)

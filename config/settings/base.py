@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "mechanisms.context_processors.notifications",
             ],
         },
     },
@@ -147,6 +148,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="攻坚支部管理系统 <noreply@localhost>")
+# Absolute links in e-mails and robot messages.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # ---------------------------------------------------------------- Redis / Celery
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -1,0 +1,1 @@
+"""Writes of the mechanisms, one module per mechanism (keyword-only, atomic, audited)."""
