@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import views
+from .urls_dispatch import urlpatterns as dispatch_urls
+from .urls_problems import urlpatterns as problem_urls
+from .urls_requests import urlpatterns as request_urls
 
 app_name = "mechanisms"
 
@@ -12,3 +15,6 @@ urlpatterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
 ]
+
+# Each mechanism keeps its own routes (same namespace, no clashes: names are prefixed).
+urlpatterns += problem_urls + dispatch_urls + request_urls

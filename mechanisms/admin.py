@@ -1,0 +1,3 @@
+"""Admin registration: one module per mechanism, imported here so Django discovers them."""
+
+from . import admin_dispatch, admin_problems, admin_requests  # noqa: F401

@@ -1,0 +1,1 @@
+"""Admin pages of the dispatch mechanism (imported by mechanisms/admin.py)."""

@@ -1,0 +1,1 @@
+"""Admin pages of the problems mechanism (imported by mechanisms/admin.py)."""

@@ -1,0 +1,1 @@
+"""Admin pages of the requests mechanism (imported by mechanisms/admin.py)."""

@@ -1,0 +1,3 @@
+"""URL patterns of the problems mechanism pages (included by mechanisms/urls.py)."""
+
+urlpatterns: list = []
