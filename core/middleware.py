@@ -13,6 +13,13 @@ from django.contrib.auth import logout
 SESSION_STARTED_KEY = "_session_started_at"
 
 
+def mark_session_start(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver: the absolute lifetime counts from the moment of logging in."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_STARTED_KEY] = time.time()
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,6 +29,7 @@ class SessionTimeoutMiddleware:
         started = session.get(SESSION_STARTED_KEY)
         now = time.time()
         if started is None:
+            # A session logged in before the receiver existed: count from now.
             if session.get("_auth_user_id"):
                 session[SESSION_STARTED_KEY] = now
         elif now - started > settings.SESSION_ABSOLUTE_TIMEOUT:

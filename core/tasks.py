@@ -15,8 +15,16 @@ logger = logging.getLogger(__name__)
 
 def send_task_now(task, *args, **kwargs) -> bool:
     """Publish ``task`` without retrying; return False (and log) when the broker is unreachable."""
+    app = task.app
     try:
-        task.apply_async(args=args, kwargs=kwargs, retry=False)
+        if app.conf.task_always_eager:
+            task.apply_async(args=args, kwargs=kwargs)
+            return True
+        with app.producer_or_acquire() as producer:
+            # One connection attempt, no back-off: kombu's default would sleep two seconds
+            # between attempts while the user waits for the page.
+            producer.connection.ensure_connection(max_retries=0)
+            task.apply_async(args=args, kwargs=kwargs, producer=producer, retry=False)
     except Exception:  # the broker may fail in many ways; none of them may reach the user
         logger.warning("Could not enqueue %s; the periodic sweep will catch up.", task.name, exc_info=True)
         return False
@@ -28,7 +36,7 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(lambda: send_task_now(task, *args, **kwargs))
 
 
-@shared_task(name="core.ping")
+@shared_task(name="core.ping", ignore_result=False)
 def ping(value: int) -> int:
     """A trivial task that proves a worker round trip (used by health checks and tests)."""
     return value + 1

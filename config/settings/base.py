@@ -15,7 +15,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A developer's .env fills in what the real environment leaves unset; tests that must see the
+# environment exactly as given (e.g. "production without SECRET_KEY") switch it off.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-development-key-do-not-use-in-production")
 DEBUG = env.bool("DEBUG", default=False)
@@ -119,6 +122,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind N reverse proxies the client's address is the N-th entry from the right of
+# X-Forwarded-For (each proxy appends the address it saw); 0 means Django faces clients directly.
+# Without this every user behind nginx would share one address and one lockout counter.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 
 # django-guardian: no anonymous user row; object permissions are for logged-in holders only.
 ANONYMOUS_USER_NAME = None

@@ -1,7 +1,7 @@
 """Tests: real PostgreSQL and Redis come from DATABASE_URL / REDIS_URL (``make test`` sets them)."""
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,4 +13,11 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks in-process; the worker tests switch this off and use a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Results are ignored by default (config/celery.py); the worker round-trip test reads core.ping's
+# result back, so tests keep results in the same Redis database as the broker.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 AXES_FAILURE_LIMIT = 3
+# Serve static files from the source folders (there is no collectstatic in tests); this also
+# keeps whitenoise from warning about a missing STATIC_ROOT on every test client.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
