@@ -16,6 +16,15 @@ class ConsultationStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A consultation is planned, held (minutes recorded, resolutions followed), and closes when every
+# resolution is verified.
+CONSULTATION_TRANSITIONS: dict[str, set[str]] = {
+    ConsultationStatus.PLANNED: {ConsultationStatus.HELD},
+    ConsultationStatus.HELD: {ConsultationStatus.CLOSED},
+    ConsultationStatus.CLOSED: set(),
+}
+
+
 class Consultation(OwnedModel):
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="consultations")
     project = models.ForeignKey(
@@ -33,6 +42,7 @@ class Consultation(OwnedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.PLANNED
     )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     history = HistoricalRecords(m2m_fields=[participating_units])
 
@@ -51,6 +61,20 @@ class ResolutionStatus(models.TextChoices):
     DONE = "done", _("Done, awaiting verification")
     RETURNED = "returned", _("Returned for rework")
     VERIFIED = "verified", _("Verified")
+
+
+RESOLUTION_TRANSITIONS: dict[str, set[str]] = {
+    ResolutionStatus.AWAITING_SIGNOFF: {ResolutionStatus.SIGNED_OFF},
+    ResolutionStatus.SIGNED_OFF: {ResolutionStatus.DONE},
+    ResolutionStatus.DONE: {ResolutionStatus.VERIFIED, ResolutionStatus.RETURNED},
+    ResolutionStatus.RETURNED: {ResolutionStatus.DONE},
+    ResolutionStatus.VERIFIED: set(),
+}
+# The owner unit has something to do: these can be overdue.
+RESOLUTION_AWAITING_UNIT = frozenset(
+    {ResolutionStatus.AWAITING_SIGNOFF, ResolutionStatus.SIGNED_OFF, ResolutionStatus.RETURNED}
+)
+RESOLUTION_OPEN = RESOLUTION_AWAITING_UNIT | {ResolutionStatus.DONE}
 
 
 class Resolution(TimeStampedModel):
@@ -74,6 +98,9 @@ class Resolution(TimeStampedModel):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -81,6 +108,7 @@ class Resolution(TimeStampedModel):
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
         ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["owner_unit", "status"], name="resolution_unit_status")]
 
     def __str__(self):
         return self.content[:40]

@@ -1,5 +1,7 @@
 """推进调度 — progress dispatch: the 调度长's sessions and the instructions (督办事项) they issue."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,13 @@ from projects.models import Project
 class DispatchStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     RECORDED = "recorded", _("Recorded")
+
+
+# The one transition table of a dispatch session: a draft is recorded once, then it is the record.
+DISPATCH_TRANSITIONS: dict[str, set[str]] = {
+    DispatchStatus.DRAFT: {DispatchStatus.RECORDED},
+    DispatchStatus.RECORDED: set(),
+}
 
 
 class Dispatch(OwnedModel):
@@ -52,6 +61,32 @@ class InstructionStatus(models.TextChoices):
     VERIFIED = "verified", _("Verified")
 
 
+# The one transition table of an instruction (mechanisms.services.dispatch moves along it).
+INSTRUCTION_TRANSITIONS: dict[str, set[str]] = {
+    InstructionStatus.ISSUED: {InstructionStatus.ACKNOWLEDGED},
+    InstructionStatus.ACKNOWLEDGED: {InstructionStatus.DONE},
+    InstructionStatus.DONE: {InstructionStatus.VERIFIED, InstructionStatus.RETURNED},
+    InstructionStatus.RETURNED: {InstructionStatus.DONE},
+    InstructionStatus.VERIFIED: set(),
+}
+# The ball is in the assignee's court: these carry a ticket colour and can be overdue.
+INSTRUCTION_AWAITING_ASSIGNEE = frozenset(
+    {InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED, InstructionStatus.RETURNED}
+)
+# Not yet verified: still on somebody's desk.
+INSTRUCTION_OPEN = INSTRUCTION_AWAITING_ASSIGNEE | {InstructionStatus.DONE}
+
+
+def acknowledge_alert_on(issued_on: datetime.date, deadline: datetime.date) -> datetime.date:
+    """The first day on which more than 75 % of the time from issue to deadline has passed.
+
+    An instruction still unacknowledged on that day shows yellow (mechanisms.selectors_dispatch
+    .ticket_colour). ``today - issued > 3/4 · span`` holds from ``issued + ⌊3·span/4⌋ + 1`` on;
+    kept as a column so lists can filter by colour in SQL on any database."""
+    span = max(0, (deadline - issued_on).days)
+    return issued_on + datetime.timedelta(days=(3 * span) // 4 + 1)
+
+
 class Instruction(OwnedModel):
     """A 督办事项 issued to a unit or a person with a deadline, followed to verified done."""
 
@@ -75,6 +110,12 @@ class Instruction(OwnedModel):
     )
     issued_on = models.DateField(_("issued on"))
     deadline = models.DateField(_("deadline"))
+    acknowledge_alert_on = models.DateField(
+        _("unacknowledged alert from"),
+        null=True,
+        editable=False,
+        help_text=_("From this day an instruction not yet acknowledged shows yellow (75 % of its time has passed)."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=InstructionStatus.choices, default=InstructionStatus.ISSUED, db_index=True
     )
@@ -96,6 +137,7 @@ class Instruction(OwnedModel):
         indexes = [
             models.Index(fields=["status", "deadline"], name="instruction_status_deadline"),
             models.Index(fields=["project", "status"], name="instruction_project_status"),
+            models.Index(fields=["assignee_unit", "status"], name="instruction_unit_status"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -112,3 +154,17 @@ class Instruction(OwnedModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Derived from two columns; kept here so every way of saving (services, admin,
+        # fixtures) keeps the colour filter true.
+        if self.issued_on and self.deadline:
+            self.acknowledge_alert_on = acknowledge_alert_on(self.issued_on, self.deadline)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and {"issued_on", "deadline"} & set(update_fields):
+                kwargs["update_fields"] = {*update_fields, "acknowledge_alert_on"}
+        super().save(*args, **kwargs)
+
+    @property
+    def awaiting_assignee(self) -> bool:
+        return self.status in INSTRUCTION_AWAITING_ASSIGNEE
