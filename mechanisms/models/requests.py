@@ -40,6 +40,8 @@ class DecisionRequest(OwnedModel):
         verbose_name = _("request for decision")
         verbose_name_plural = _("requests for decision")
         ordering = ["-created_at", "-id"]
+        # "Awaiting a reply, oldest due first" for the department's list and the reminders.
+        indexes = [models.Index(fields=["status", "reply_due_on"], name="decision_request_status_due")]
 
     def __str__(self):
         return self.title
@@ -62,7 +64,9 @@ class Report(OwnedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
     title = models.CharField(_("title"), max_length=160)
     content = models.TextField(_("content"))
-    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Branch
 from core.models import OwnedModel
-from projects.models import Indicator
+from projects.models import Indicator, IndicatorReading
 
 from .problems import ProblemCase
 
@@ -74,6 +74,16 @@ class WeeklyReportReading(models.Model):
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The reading recorded on the project when the report was (re)submitted: a resubmission
+    # records again only the values that changed since.
+    indicator_reading = models.ForeignKey(
+        IndicatorReading,
+        verbose_name=_("recorded reading"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
