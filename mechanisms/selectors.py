@@ -102,7 +102,7 @@ def record_extras(obj) -> dict:
     return {
         "comments": list(Comment.objects.filter(content_type=ct, object_id=obj.pk).select_related("author")),
         "attachments": list(
-            Attachment.objects.filter(content_type=ct, object_id=obj.pk).select_related("uploaded_by")
+            Attachment.objects.filter(record_type=ct, record_id=obj.pk).select_related("uploaded_by")
         ),
         "history": list(obj.history.select_related("history_user").order_by("-history_date")[:50]),
     }

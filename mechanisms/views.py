@@ -59,12 +59,12 @@ def attachment_create(request, label, pk):
 
 @login_required
 def attachment_download(request, pk):
-    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
-    model = attachment.content_type.model_class()
+    attachment = get_object_or_404(Attachment.objects.select_related("record_type"), pk=pk)
+    model = attachment.record_type.model_class()
     if model not in RECORD_TYPES:
         raise Http404
     # The file is served only to someone who may see the record it is attached to.
-    get_visible_record(request.user, model._meta.model_name, attachment.object_id)
+    get_visible_record(request.user, model._meta.model_name, attachment.record_id)
     return attachment_response(attachment)
 
 

@@ -35,17 +35,20 @@ class Comment(models.Model):
 
 
 class Attachment(AttachmentBase):
-    """A file attached to any mechanism record; served only after checking its record."""
+    """A file attached to any mechanism record; served only after checking its record.
 
-    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField(_("record id"))
-    target = GenericForeignKey("content_type", "object_id")
+    The record is ``record_type``/``record_id`` (not Django's usual ``content_type``/
+    ``object_id``): ``content_type`` is the file's checked MIME type, from AttachmentBase."""
+
+    record_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
+    record_id = models.PositiveBigIntegerField(_("record id"))
+    target = GenericForeignKey("record_type", "record_id")
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_target")]
+        indexes = [models.Index(fields=["record_type", "record_id"], name="attachment_target")]
 
 
 class CalendarDayKind(models.TextChoices):
@@ -59,6 +62,11 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=CalendarDayKind.choices)
     name = models.CharField(_("name"), max_length=40, blank=True)
+    # A year whose State Council notice is not out yet is seeded from the statutory holidays
+    # and the usual 调休 rules; staff replace it when the notice is published.
+    is_provisional = models.BooleanField(
+        _("provisional"), default=False, help_text=_("Projected, not yet confirmed by the State Council notice.")
+    )
 
     history = HistoricalRecords()
 

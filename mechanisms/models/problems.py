@@ -10,6 +10,8 @@ from branches.models import Branch, Organization, Person
 from core.models import OwnedModel, TimeStampedModel
 from projects.models import Project
 
+from .dispatch import Dispatch
+
 
 class ProblemCategory(models.TextChoices):
     PAIN_POINT = "pain_point", _("Pain point")
@@ -40,6 +42,21 @@ class ProblemStatus(models.TextChoices):
     CLOSED = "closed", _("Verified and closed")
 
 
+# The one transition table of a problem (services/problems.py moves along it). An objection
+# sends the problem back to the analysts, who assign it again; a refused verification sends it
+# back to the unit.
+PROBLEM_TRANSITIONS: dict[str, set[str]] = {
+    ProblemStatus.REPORTED: {ProblemStatus.ANALYSED},
+    ProblemStatus.ANALYSED: {ProblemStatus.ACCEPTED, ProblemStatus.OBJECTED},
+    ProblemStatus.OBJECTED: {ProblemStatus.ANALYSED},
+    ProblemStatus.ACCEPTED: {ProblemStatus.RESOLVED},
+    ProblemStatus.RESOLVED: {ProblemStatus.CLOSED, ProblemStatus.ACCEPTED},
+    ProblemStatus.CLOSED: set(),
+}
+# Assigned and not yet resolved: the deadline runs and the problem can be overdue.
+PROBLEM_OPEN_STATUSES = (ProblemStatus.ANALYSED, ProblemStatus.ACCEPTED, ProblemStatus.OBJECTED)
+
+
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY = "basically", _("Basically satisfied")
@@ -60,6 +77,14 @@ class ProblemCase(OwnedModel):
     source = models.CharField(_("source"), max_length=20, choices=ProblemSource.choices, default=ProblemSource.BRANCH)
     raised_by_person = models.ForeignKey(
         Person, verbose_name=_("raised by member"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dispatch = models.ForeignKey(
+        Dispatch,
+        verbose_name=_("raised at dispatch session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
     )
     # 企业吹哨: who blew the whistle and what blocks them.
     enterprise_name = models.CharField(_("enterprise"), max_length=120, blank=True)
@@ -88,6 +113,7 @@ class ProblemCase(OwnedModel):
     accept_due_on = models.DateField(_("accept or object by"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     objection = models.TextField(_("objection"), blank=True)
+    objected_at = models.DateTimeField(_("objected at"), null=True, blank=True)
     # The lead unit answers the enterprise within its limit (default 7 working days).
     answer_due_on = models.DateField(_("answer the enterprise by"), null=True, blank=True)
     resolution = models.TextField(_("resolution and evidence"), blank=True)
@@ -96,6 +122,7 @@ class ProblemCase(OwnedModel):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    verification_note = models.TextField(_("verification remarks"), blank=True)
     satisfaction = models.CharField(_("enterprise satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the dispatch chief at"), null=True, blank=True)
 
@@ -115,6 +142,18 @@ class ProblemCase(OwnedModel):
                 name="problem_whistle_names_enterprise",
                 violation_error_message=_("An enterprise whistle must name the enterprise."),
             ),
+            # Satisfaction is the enterprise's verdict: only whistle cases have one, and a
+            # whistle case is not closed without it.
+            models.CheckConstraint(
+                condition=Q(source="enterprise") | Q(satisfaction=""),
+                name="problem_satisfaction_only_for_whistle",
+                violation_error_message=_("Only an enterprise whistle records the enterprise's satisfaction."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="enterprise", status="closed", satisfaction=""),
+                name="problem_closed_whistle_has_satisfaction",
+                violation_error_message=_("Record the enterprise's satisfaction before closing a whistle case."),
+            ),
         ]
 
     def __str__(self):
@@ -124,10 +163,23 @@ class ProblemCase(OwnedModel):
     def is_whistle(self) -> bool:
         return self.source == ProblemSource.ENTERPRISE
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in PROBLEM_OPEN_STATUSES
+
+    def is_overdue_on(self, today) -> bool:
+        return self.is_open and self.deadline is not None and self.deadline < today
+
 
 class AssignmentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting answer")
     ANSWERED = "answered", _("Answered")
+
+
+ASSIGNMENT_TRANSITIONS: dict[str, set[str]] = {
+    AssignmentStatus.PENDING: {AssignmentStatus.ANSWERED},
+    AssignmentStatus.ANSWERED: set(),
+}
 
 
 class ProblemAssignment(TimeStampedModel):
@@ -166,6 +218,13 @@ class ExtensionStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
+EXTENSION_TRANSITIONS: dict[str, set[str]] = {
+    ExtensionStatus.PENDING: {ExtensionStatus.APPROVED, ExtensionStatus.REFUSED},
+    ExtensionStatus.APPROVED: set(),
+    ExtensionStatus.REFUSED: set(),
+}
+
+
 class DeadlineExtension(TimeStampedModel):
     """A request to move a problem's deadline; it must be asked before the deadline passes."""
 
@@ -175,6 +234,7 @@ class DeadlineExtension(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
+    previous_deadline = models.DateField(_("deadline when asked"), null=True, blank=True)
     requested_until = models.DateField(_("new deadline"))
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
@@ -182,6 +242,7 @@ class DeadlineExtension(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision remarks"), blank=True)
 
     history = HistoricalRecords()
 

@@ -23,7 +23,7 @@ def comment_add(*, target, author, body: str) -> Comment:
 def attachment_add(*, target, uploaded, by) -> Attachment:
     """Check ``uploaded`` (content and size) and attach it to ``target``."""
     attachment = Attachment.build(
-        uploaded=uploaded, uploaded_by=by, content_type=content_type_of(target), object_id=target.pk
+        uploaded=uploaded, uploaded_by=by, record_type=content_type_of(target), record_id=target.pk
     )
     attachment.save()
     return attachment
