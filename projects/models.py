@@ -28,6 +28,17 @@ class ProjectStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The one transition table of the project lifecycle (projects.services moves along it).
+PROJECT_TRANSITIONS: dict[str, set[str]] = {
+    ProjectStatus.PLANNED: {ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED},
+    ProjectStatus.IN_PROGRESS: {ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED},
+    ProjectStatus.SUSPENDED: {ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED},
+    ProjectStatus.COMPLETED: set(),
+    ProjectStatus.CANCELLED: set(),
+}
+# Projects that no longer count towards their branch's light and take no new figures.
+CLOSED_STATUSES = frozenset({ProjectStatus.COMPLETED, ProjectStatus.CANCELLED})
+
 # Worst first: used to rank lights and to pick a branch's light from its projects'.
 LIGHT_SEVERITY = {Light.RED: 2, Light.YELLOW: 1, Light.GREEN: 0}
 

@@ -11,13 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from branches.models import Branch, BranchStatus, Light
+from branches.models import Branch, BranchStatus, Light, Membership, MembershipRole
 from branches.roles import Role
-from branches.services import TransitionError
+from core.workflow import TransitionError, ensure_transition
 
-from .lights import IndicatorFigures, LightResult, MilestoneFigures, compute_light
+from .lights import LightResult, compute_light
 from .models import (
+    CLOSED_STATUSES,
     LIGHT_SEVERITY,
+    PROJECT_TRANSITIONS,
     Indicator,
     IndicatorReading,
     Milestone,
@@ -25,18 +27,12 @@ from .models import (
     ProjectStatus,
     ReadingSource,
 )
+from .selectors import light_inputs
 
 DISPATCH_CHIEF_PROJECT_PERMS = ("projects.view_project", "projects.change_project")
 
-PROJECT_TRANSITIONS: dict[str, set[str]] = {
-    ProjectStatus.PLANNED: {ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED},
-    ProjectStatus.IN_PROGRESS: {ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED},
-    ProjectStatus.SUSPENDED: {ProjectStatus.IN_PROGRESS, ProjectStatus.CANCELLED},
-    ProjectStatus.COMPLETED: set(),
-    ProjectStatus.CANCELLED: set(),
-}
-# Projects that no longer count towards their branch's light.
-CLOSED_STATUSES = {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}
+# Moves that need a reason in the history.
+REASON_REQUIRED = {ProjectStatus.CANCELLED, ProjectStatus.SUSPENDED}
 
 
 def _stamp(instance, *, by, reason: str = ""):
@@ -48,33 +44,21 @@ def _stamp(instance, *, by, reason: str = ""):
 # ---------------------------------------------------------------- light and forecast
 def project_light_figures(project: Project, *, today: datetime.date | None = None) -> LightResult:
     """Compute (without saving) the light, progress and forecast of ``project``."""
-    today = today or timezone.localdate()
     indicators = list(project.indicators.all())
     readings_by_indicator: dict[int, list] = {i.pk: [] for i in indicators}
     for ind_id, on, value in IndicatorReading.objects.filter(indicator__project=project).values_list(
         "indicator_id", "recorded_on", "value"
     ):
-        readings_by_indicator[ind_id].append((on, value))
-    return compute_light(
-        start=project.start_on,
-        deadline=project.deadline,
-        today=today,
-        indicators=[
-            IndicatorFigures(
-                baseline=i.baseline,
-                target=i.target,
-                current=i.current_value,
-                weight=i.weight,
-                readings=tuple(readings_by_indicator[i.pk]),
-            )
-            for i in indicators
-        ],
-        milestones=[MilestoneFigures(due_on=m.due_on, done_on=m.done_on) for m in project.milestones.all()],
-    )
+        readings_by_indicator.setdefault(ind_id, []).append((on, value))
+    inputs = light_inputs(project, indicators, list(project.milestones.all()), readings_by_indicator)
+    return compute_light(today=today or timezone.localdate(), **inputs)
 
 
+@transaction.atomic
 def branch_refresh_light(*, branch: Branch) -> str:
     """A branch's light is the worst light of its open projects."""
+    # Serialize per branch: two projects refreshed at once must not each miss the other's light.
+    Branch.objects.select_for_update().filter(pk=branch.pk).values_list("pk", flat=True).first()
     lights = set(
         Project.objects.filter(branch=branch).exclude(status__in=CLOSED_STATUSES).values_list("light", flat=True)
     )
@@ -85,6 +69,7 @@ def branch_refresh_light(*, branch: Branch) -> str:
     return worst
 
 
+@transaction.atomic
 def project_refresh_light(*, project: Project, today: datetime.date | None = None) -> tuple[str, str]:
     """Recompute and store the light; returns (old light, new light) so callers can react to a
     project turning red."""
@@ -103,8 +88,15 @@ def project_refresh_light(*, project: Project, today: datetime.date | None = Non
 
 
 # ---------------------------------------------------------------- projects
+def _refuse_if_closed(project: Project, message: str):
+    if project.status in CLOSED_STATUSES:
+        raise ValidationError(message, code="closed")
+
+
 @transaction.atomic
 def project_create(*, by, branch: Branch, responsible_units=(), dispatch_chief=None, **fields) -> Project:
+    # Read the branch's status as it is now, not as the caller loaded it.
+    branch = Branch.objects.get(pk=branch.pk)
     if branch.status in (BranchStatus.EVALUATED, BranchStatus.DISSOLVED, BranchStatus.CONCLUDED):
         raise ValidationError(_("Projects cannot be added to a branch that has ended."), code="ended")
     project = Project(branch=branch, created_by=by, **fields)
@@ -121,6 +113,11 @@ def project_create(*, by, branch: Branch, responsible_units=(), dispatch_chief=N
 
 @transaction.atomic
 def project_update(*, project: Project, by, responsible_units=None, **fields) -> Project:
+    """Change what a project is. Its branch, status and 调度长 have their own services (they move
+    grants and follow the transition table), so they are refused here."""
+    for name in ("branch", "status", "dispatch_chief"):
+        if name in fields:
+            raise ValueError(f"project_update cannot change {name}; use its own service.")
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean(exclude=["dispatch_chief"])
@@ -132,41 +129,60 @@ def project_update(*, project: Project, by, responsible_units=None, **fields) ->
     return project
 
 
+def project_allowed_transitions(project: Project) -> list[str]:
+    return [s for s in ProjectStatus.values if s in PROJECT_TRANSITIONS[project.status]]
+
+
 @transaction.atomic
 def project_transition(*, project: Project, to: str, by, reason: str = "") -> Project:
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if to not in PROJECT_TRANSITIONS[project.status]:
+    """Move ``project`` to status ``to`` along the transition table; cancelling or suspending
+    needs a reason (it is kept in the history)."""
+    project = Project.objects.select_for_update(of=("self",)).select_related("branch").get(pk=project.pk)
+    if to not in ProjectStatus.values:
+        raise TransitionError(_("Unknown status: %(status)s.") % {"status": to}, code="unknown_status")
+    ensure_transition(PROJECT_TRANSITIONS, ProjectStatus, project.status, to)
+    if to in REASON_REQUIRED and not reason.strip():
         raise TransitionError(
-            _("A project that is %(current)s cannot become %(target)s.")
-            % {"current": ProjectStatus(project.status).label, "target": ProjectStatus(to).label},
-            code="illegal_transition",
+            _("Give a reason for moving the project to %(target)s.") % {"target": ProjectStatus(to).label},
+            code="reason_required",
         )
     project.status = to
-    _stamp(project, by=by, reason=reason or str(ProjectStatus(to).label))
+    _stamp(project, by=by, reason=reason.strip() or str(ProjectStatus(to).label))
     project.save()
     project_refresh_light(project=project)
     return project
 
 
-def _dispatch_chief_still_in_branch(user, branch, *, except_project) -> bool:
-    return Project.objects.filter(branch=branch, dispatch_chief=user).exclude(pk=except_project.pk).exists()
+def _still_sees_branch(user, branch, *, except_project) -> bool:
+    """Whether ``user`` keeps a reason to hold ``view_branch`` on ``branch`` once they stop being
+    the 调度长 of ``except_project``: another project of theirs there, or the secretary's post
+    (whose grant is the same permission row)."""
+    if Project.objects.filter(branch=branch, dispatch_chief=user).exclude(pk=except_project.pk).exists():
+        return True
+    return Membership.objects.filter(
+        branch=branch, person__user=user, role=MembershipRole.SECRETARY, left_on__isnull=True
+    ).exists()
 
 
 @transaction.atomic
 def project_assign_dispatch_chief(*, project: Project, user, by) -> Project:
-    """Appoint ``user`` 调度长 of ``project``; the grants move from the previous one."""
+    """Appoint ``user`` 调度长 of ``project`` (None: nobody); the grants move from the previous
+    one, who keeps seeing the branch only through another project of theirs in it."""
+    project = Project.objects.select_for_update(of=("self",)).select_related("branch", "dispatch_chief").get(pk=project.pk)
     previous = project.dispatch_chief
-    if previous is not None and previous == user:
+    if previous == user:
         return project
+    if user is not None and not user.is_active:
+        raise ValidationError(_("An inactive login cannot be appointed dispatch chief."), code="inactive")
     if previous is not None:
         for perm in DISPATCH_CHIEF_PROJECT_PERMS:
             remove_perm(perm, previous, project)
-        if not _dispatch_chief_still_in_branch(previous, project.branch, except_project=project):
+        if not _still_sees_branch(previous, project.branch, except_project=project):
             remove_perm("branches.view_branch", previous, project.branch)
         if not Project.objects.filter(dispatch_chief=previous).exclude(pk=project.pk).exists():
             previous.groups.remove(Group.objects.get(name=Role.DISPATCH_CHIEF))
     project.dispatch_chief = user
-    _stamp(project, by=by, reason=_("Dispatch chief appointed"))
+    _stamp(project, by=by, reason=_("Dispatch chief appointed") if user else _("Dispatch chief removed"))
     project.save()
     if user is not None:
         for perm in DISPATCH_CHIEF_PROJECT_PERMS:
@@ -180,6 +196,8 @@ def project_assign_dispatch_chief(*, project: Project, user, by) -> Project:
 # ---------------------------------------------------------------- indicators and milestones
 @transaction.atomic
 def indicator_create(*, project: Project, by, **fields) -> Indicator:
+    project = Project.objects.select_related("branch").get(pk=project.pk)
+    _refuse_if_closed(project, _("Indicators cannot be added to a closed project."))
     fields.setdefault("current_value", fields.get("baseline", Decimal(0)))
     indicator = Indicator(project=project, **fields)
     indicator.full_clean()
@@ -200,9 +218,12 @@ def indicator_record_reading(
     source: str = ReadingSource.MANUAL,
 ) -> IndicatorReading:
     """Record a reading; the indicator's current value is its latest reading by date."""
+    # Lock the indicator: two readings at once must not leave current_value on the older one.
+    indicator = Indicator.objects.select_for_update(of=("self",)).select_related("project__branch").get(pk=indicator.pk)
+    _refuse_if_closed(indicator.project, _("Readings cannot be recorded on a closed project."))
     recorded_on = recorded_on or timezone.localdate()
     if recorded_on > timezone.localdate():
-        raise ValidationError(_("A reading cannot be dated in the future."), code="future")
+        raise ValidationError({"recorded_on": _("A reading cannot be dated in the future.")}, code="future")
     reading = IndicatorReading(
         indicator=indicator, value=value, recorded_on=recorded_on, recorded_by=by, note=note, source=source
     )
@@ -220,6 +241,8 @@ def indicator_record_reading(
 
 @transaction.atomic
 def milestone_create(*, project: Project, by, **fields) -> Milestone:
+    project = Project.objects.select_related("branch").get(pk=project.pk)
+    _refuse_if_closed(project, _("Milestones cannot be added to a closed project."))
     milestone = Milestone(project=project, **fields)
     milestone.full_clean()
     _stamp(milestone, by=by)
@@ -230,10 +253,15 @@ def milestone_create(*, project: Project, by, **fields) -> Milestone:
 
 @transaction.atomic
 def milestone_mark_done(*, milestone: Milestone, by, done_on: datetime.date | None = None) -> Milestone:
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("project__branch").get(pk=milestone.pk)
     if milestone.done_on is not None:
         raise ValidationError(_("This milestone is already done."), code="already_done")
-    milestone.done_on = done_on or timezone.localdate()
-    _stamp(milestone, by=by)
+    _refuse_if_closed(milestone.project, _("Milestones of a closed project cannot be changed."))
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A milestone cannot be done in the future.")}, code="future")
+    milestone.done_on = done_on
+    _stamp(milestone, by=by, reason=_("Milestone done"))
     milestone.save()
     project_refresh_light(project=milestone.project)
     return milestone
