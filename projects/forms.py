@@ -1,0 +1,175 @@
+"""Forms of the projects pages. Choices come from the selectors, so a form never offers a
+branch, unit or person outside the user's jurisdiction."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Front, Light
+from core.forms import BootstrapFormMixin, DateInput
+
+from . import selectors
+from .models import Indicator, IndicatorReading, Milestone, Project, ProjectStatus
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on ``form``: on the field it names when the form has
+    that field, otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+class _UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        unit = f"（{obj.organization}）" if obj.organization_id else ""
+        return f"{obj.get_full_name()}{unit}"
+
+
+class ProjectForm(BootstrapFormMixin, forms.ModelForm):
+    """Create (with branch and 调度长) or edit (without: they move grants, see the services)."""
+
+    class Meta:
+        model = Project
+        fields = [
+            "branch", "name", "front", "field", "goal", "start_on", "deadline",
+            "lead_unit", "responsible_units", "dispatch_chief", "dispatch_cadence",
+        ]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "start_on": DateInput(),
+            "deadline": DateInput(),
+            "responsible_units": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creating = creating
+        if creating:
+            self.fields["branch"].queryset = selectors.project_branch_choices(user)
+            self.fields["dispatch_chief"] = _UserChoiceField(
+                queryset=selectors.dispatch_chief_candidates(user),
+                required=False,
+                label=Project._meta.get_field("dispatch_chief").verbose_name,
+                help_text=_("A leader of the supervising Party committee; they will see this project and its branch."),
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+        else:
+            del self.fields["branch"]
+            del self.fields["dispatch_chief"]
+        units = selectors.unit_choices(user)
+        self.fields["lead_unit"].queryset = units
+        self.fields["responsible_units"].queryset = units
+        self.fields["responsible_units"].help_text = _("Hold Ctrl (or ⌘) to choose several.")
+        self.fields["field"].queryset = self.fields["field"].queryset.filter(is_active=True)
+
+    def _get_validation_exclusions(self):
+        # The 调度长 is appointed by its own service after the project exists.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("dispatch_chief")
+        return exclusions
+
+    def clean(self):
+        cleaned = super().clean()
+        start, deadline = cleaned.get("start_on"), cleaned.get("deadline")
+        if start and deadline and deadline < start:
+            self.add_error("deadline", _("The deadline cannot be before the start."))
+        front, work_field = cleaned.get("front"), cleaned.get("field")
+        if front and work_field and work_field.front != front:
+            self.add_error(
+                "field",
+                _("The field %(field)s belongs to the front %(front)s.")
+                % {"field": work_field, "front": Front(work_field.front).label},
+            )
+        return cleaned
+
+
+class ProjectTransitionForm(BootstrapFormMixin, forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=ProjectStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+
+
+class DispatchChiefForm(BootstrapFormMixin, forms.Form):
+    dispatch_chief = _UserChoiceField(
+        label=_("Dispatch chief"),
+        queryset=None,
+        required=False,
+        empty_label=_("— nobody —"),
+        help_text=_("The previous dispatch chief loses access to this project (and its branch, unless they hold another project in it)."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dispatch_chief"].queryset = selectors.dispatch_chief_candidates(user)
+
+
+class IndicatorForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "baseline", "target", "weight"]
+        help_texts = {
+            "baseline": _("The value at the project's start."),
+            "target": _("May be below the baseline for things to reduce (e.g. complaints)."),
+        }
+
+
+class ReadingForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = IndicatorReading
+        fields = ["value", "recorded_on", "note"]
+        widgets = {"recorded_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recorded_on"].initial = timezone.localdate()
+
+    def clean_recorded_on(self):
+        on = self.cleaned_data["recorded_on"]
+        if on > timezone.localdate():
+            raise ValidationError(_("A reading cannot be dated in the future."), code="future")
+        return on
+
+
+class MilestoneForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["name", "due_on"]
+        widgets = {"due_on": DateInput()}
+
+
+class ProjectFilterForm(BootstrapFormMixin, forms.Form):
+    """The list's GET filters; choices that depend on the data come from the selectors."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    batch = forms.TypedChoiceField(label=_("Batch"), required=False, coerce=int, empty_value=None)
+    branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int, empty_value=None)
+    front = forms.ChoiceField(label=_("Front"), required=False)
+    field = forms.TypedChoiceField(label=_("Field"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    light = forms.ChoiceField(label=_("Traffic light"), required=False)
+    lead_unit = forms.TypedChoiceField(label=_("Lead unit"), required=False, coerce=int, empty_value=None)
+    dispatch_chief = forms.TypedChoiceField(label=_("Dispatch chief"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("All"))]
+        self.fields["batch"].choices = every + [(b, _("Batch %(n)s") % {"n": b}) for b in choices["batches"]]
+        self.fields["branch"].choices = every + [(b.pk, b.name) for b in choices["branches"]]
+        self.fields["front"].choices = every + list(Front.choices)
+        self.fields["field"].choices = every + [(f.pk, f.name) for f in choices["fields"]]
+        self.fields["status"].choices = every + list(ProjectStatus.choices)
+        self.fields["light"].choices = every + list(Light.choices)
+        self.fields["lead_unit"].choices = every + [(o.pk, str(o)) for o in choices["lead_units"]]
+        self.fields["dispatch_chief"].choices = every + [(u.pk, u.get_full_name()) for u in choices["dispatch_chiefs"]]
+
+    def filters(self) -> tuple[dict, str]:
+        """(filters, search) for ``selectors.project_list``; invalid values are ignored."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        search = (data.pop("q", "") or "").strip()
+        return {k: v for k, v in data.items() if v not in (None, "")}, search
