@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -35,11 +36,15 @@ def light(today=HALFWAY, indicators=(), milestones=(), start=START, deadline=DEA
 
 
 def test_thresholds_are_the_documented_ones():
-    # docs/traffic-light.md quotes these numbers; change both together.
-    assert lights.YELLOW_GAP == D("0.10")
-    assert lights.RED_GAP == D("0.20")
-    assert lights.RED_MILESTONE_DAYS == 7
-    assert lights.PACE_WINDOW_DAYS == 28
+    # docs/traffic-light.md quotes these numbers for users; change both together.
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "traffic-light.md").read_text(encoding="utf-8")
+    assert f"| `YELLOW_GAP` | {lights.YELLOW_GAP} |" in doc
+    assert f"| `RED_GAP` | {lights.RED_GAP} |" in doc
+    assert f"| `RED_MILESTONE_DAYS` | {lights.RED_MILESTONE_DAYS} |" in doc
+    assert f"| `PACE_WINDOW_DAYS` | {lights.PACE_WINDOW_DAYS} |" in doc
+    assert f"超过 {int(lights.YELLOW_GAP * 100)} 个百分点" in doc
+    assert f"超过 {int(lights.RED_GAP * 100)} 个百分点" in doc
+    assert f"超过 {lights.RED_MILESTONE_DAYS} 天" in doc
 
 
 # ---------------------------------------------------------------- the gap
