@@ -14,11 +14,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
+# .env, if any, was read by config/settings/__init__.py (it runs before this module).
 env = environ.Env()
-# A developer's .env fills in what the real environment leaves unset; tests that must see the
-# environment exactly as given (e.g. "production without SECRET_KEY") switch it off.
-if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True):
-    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-development-key-do-not-use-in-production")
 DEBUG = env.bool("DEBUG", default=False)
