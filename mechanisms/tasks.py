@@ -8,13 +8,21 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="mechanisms.tasks.reminder_sweep", ignore_result=True)
-def reminder_sweep() -> int:
-    """The periodic reminder sweep (DESIGN §4), scheduled by Celery beat every few minutes.
+def reminder_sweep() -> dict:
+    """The periodic reminder sweep (DESIGN §4), scheduled by Celery beat every few minutes."""
+    from .services.reminders import reminder_sweep as sweep
 
-    Returns how many reminders it sent. The reminder rules are not built yet (issue 5); until
-    then the sweep finds nothing due.
-    """
-    return 0
+    result = sweep()
+    logger.info("reminder sweep: created %s, in-app %s, queued %s", result.created, result.delivered_in_app, result.queued)
+    return {"created": result.total_created, "in_app": result.delivered_in_app, "queued": result.queued}
+
+
+@shared_task(name="mechanisms.tasks.deliver_reminders", ignore_result=True)
+def deliver_reminders(delivery_ids: list[int]) -> dict:
+    """Send e-mail / webhook deliveries (idempotent: each row is sent once)."""
+    from .services.reminders import deliveries_send
+
+    return deliveries_send(delivery_ids=delivery_ids)
 
 
 @shared_task(name="mechanisms.tasks.send_notification_emails", ignore_result=True)

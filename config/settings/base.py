@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Reminder rules (mechanisms/services/reminders.py: config() lists every key and its default).
+REMINDERS: dict = {}
+REMINDER_WEBHOOK_TIMEOUT = env.float("REMINDER_WEBHOOK_TIMEOUT", default=5.0)
+
 # ---------------------------------------------------------------- security (tightened in production)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
