@@ -13,10 +13,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
+from simple_history.utils import bulk_create_with_history
 
 from core.workflow import TransitionError
 
-from .models import Branch, BranchStatus, Membership, MembershipRole, Person
+from .models import (
+    Activity,
+    ActivityAttachment,
+    Branch,
+    BranchStatus,
+    ChainNode,
+    IndustrialChain,
+    Membership,
+    MembershipRole,
+    Person,
+    WeakLink,
+)
 from .roles import Role
 
 # The one transition table of the branch lifecycle (DESIGN §3).
@@ -51,6 +63,22 @@ def _branch_blockers(branch: Branch, target: str) -> list[str]:
 
 def branch_allowed_transitions(branch: Branch) -> list[str]:
     return [t for t in BRANCH_TRANSITIONS[branch.status] if not _branch_blockers(branch, t)]
+
+
+# The order the moves are offered in on the branch page.
+_TRANSITION_ORDER = [
+    BranchStatus.ACTIVE,
+    BranchStatus.CONCLUDED,
+    BranchStatus.EVALUATED,
+    BranchStatus.DISSOLVED,
+]
+
+
+def branch_transition_options(branch: Branch) -> list[tuple[str, list[str]]]:
+    """Every move the table offers from the branch's status, with what blocks it (empty when
+    the move is allowed now)."""
+    targets = BRANCH_TRANSITIONS[branch.status]
+    return [(t, _branch_blockers(branch, t)) for t in _TRANSITION_ORDER if t in targets]
 
 
 @transaction.atomic
@@ -173,8 +201,109 @@ def person_link_user(*, person: Person, user, by) -> Person:
     return person
 
 
+@transaction.atomic
 def membership_update_commitment(*, membership: Membership, commitment: str, by) -> Membership:
-    membership.commitment = commitment
+    """A member writes their public commitment (三亮) while they serve."""
+    if membership.left_on is not None:
+        raise ValidationError(_("This membership has ended; its commitment can no longer change."), code="ended")
+    membership.commitment = commitment.strip()
     _stamp(membership, by=by)
     membership.save(update_fields=["commitment", "updated_at"])
     return membership
+
+
+# ---------------------------------------------------------------- the Party-member registry
+@transaction.atomic
+def person_create(*, by, user=None, **fields) -> Person:
+    person = Person(**fields)
+    person.full_clean(exclude=["user"])
+    _stamp(person, by=by)
+    person.save()
+    if user is not None:
+        person_link_user(person=person, user=user, by=by)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, by, user=None, **fields) -> Person:
+    """Change a registry entry; a change of login goes through ``person_link_user`` so grants
+    follow it."""
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["user"])
+    _stamp(person, by=by)
+    person.save()
+    if person.user_id != (user.pk if user else None):
+        person_link_user(person=person, user=user, by=by)
+    return person
+
+
+@transaction.atomic
+def person_bulk_create(*, people: list[Person], by) -> list[Person]:
+    """Save already validated registry entries in one go, with their history rows."""
+    return bulk_create_with_history(people, Person, default_user=by, default_change_reason=_("Imported"))
+
+
+# ---------------------------------------------------------------- Party life
+ENDED_STATUSES = (BranchStatus.EVALUATED, BranchStatus.DISSOLVED)
+
+
+@transaction.atomic
+def activity_create(*, branch: Branch, by, participants=(), uploads=(), **fields) -> Activity:
+    """Record a Party-life activity with its participants and attachments.
+
+    Uploads are checked by content and size (core.uploads); a refused file refuses the whole
+    activity, so nothing half-saved is left behind."""
+    if branch.status in ENDED_STATUSES:
+        raise ValidationError(_("Activities cannot be recorded for a branch that has ended."), code="ended")
+    activity = Activity(branch=branch, created_by=by, **fields)
+    activity.full_clean()
+    _stamp(activity, by=by)
+    activity.save()
+    if participants:
+        activity.participants.set(participants)
+    saved = []
+    try:
+        for uploaded in uploads:
+            saved.append(activity_attachment_add(activity=activity, uploaded=uploaded, by=by))
+    except Exception:
+        # The rollback removes the rows; the files stored so far must go too.
+        for attachment in saved:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return activity
+
+
+@transaction.atomic
+def activity_attachment_add(*, activity: Activity, uploaded, by) -> ActivityAttachment:
+    attachment = ActivityAttachment.build(uploaded=uploaded, uploaded_by=by, activity=activity)
+    try:
+        attachment.save()
+    except Exception:
+        # build() already stored the file: do not leave it behind without its row.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+# ---------------------------------------------------------------- industrial chains
+@transaction.atomic
+def weak_link_create(*, chain: IndustrialChain, node: ChainNode, by, **fields) -> WeakLink:
+    if node.chain_id != chain.pk:
+        raise ValidationError(_("The node belongs to another chain."), code="wrong_chain")
+    weak_link = WeakLink(chain=chain, node=node, **fields)
+    weak_link.full_clean()
+    _stamp(weak_link, by=by)
+    weak_link.save()
+    return weak_link
+
+
+@transaction.atomic
+def weak_link_resolve(*, weak_link: WeakLink, by) -> WeakLink:
+    weak_link = WeakLink.objects.select_for_update().get(pk=weak_link.pk)
+    if weak_link.is_resolved:
+        raise ValidationError(_("This weak link is already resolved."), code="already_resolved")
+    weak_link.is_resolved = True
+    _stamp(weak_link, by=by, reason=_("Resolved"))
+    weak_link.save()
+    return weak_link

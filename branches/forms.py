@@ -1,0 +1,338 @@
+"""Forms of the "who" pages. Choices always come from the visibility selectors, so a form can
+never offer (or accept) an organization, person or chain outside the user's reach."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin, DateInput
+from core.uploads import validate_upload
+
+from .models import (
+    ActivityKind,
+    Branch,
+    BranchKind,
+    BranchScope,
+    BranchStatus,
+    ChainNode,
+    Front,
+    Gender,
+    Light,
+    Membership,
+    Person,
+    WeakLink,
+    WorkField,
+)
+from .selectors import linkable_users, person_search, visible_chains, visible_organizations, visible_people
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+BLANK = [("", "---------")]
+
+
+def _org_label(org, base_depth=0) -> str:
+    indent = "— " * max(0, org.depth - base_depth - 1)
+    return f"{indent}{org.name}"
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+# ---------------------------------------------------------------- branches
+class BranchForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Branch
+        fields = [
+            "name",
+            "batch",
+            "kind",
+            "chain",
+            "front",
+            "field",
+            "scope",
+            "supervising_committee",
+            "lead_unit",
+            "responsible_units",
+            "goal",
+            "formed_on",
+            "planned_end_on",
+        ]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "formed_on": DateInput(),
+            "planned_end_on": DateInput(),
+            "responsible_units": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = visible_organizations(user).order_by("path")
+        for name in ("supervising_committee", "lead_unit", "responsible_units"):
+            self.fields[name].queryset = organizations
+        fields = WorkField.objects.filter(is_active=True)
+        if self.instance.pk and self.instance.field_id:
+            # A field retired from the list stays valid on the branches that already use it.
+            fields = WorkField.objects.filter(is_active=True) | WorkField.objects.filter(pk=self.instance.field_id)
+        self.fields["field"].queryset = fields.order_by("sort_order", "name")
+        self.fields["chain"].queryset = visible_chains(user)
+        self.fields["chain"].help_text = _("Only for an industrial-chain joint Party organization.")
+        self.fields["kind"].widget.attrs["data-branch-kind"] = "1"
+
+    def clean(self):
+        data = super().clean()
+        kind, chain = data.get("kind"), data.get("chain")
+        if kind == BranchKind.INDUSTRIAL_CHAIN and not chain:
+            self.add_error("chain", _("Choose the industrial chain of this joint Party organization."))
+        if kind == BranchKind.TASK_FORCE and chain:
+            self.add_error("chain", _("A task-force branch is not attached to an industrial chain."))
+        formed, end = data.get("formed_on"), data.get("planned_end_on")
+        if formed and end and end < formed:
+            self.add_error("planned_end_on", _("The planned end cannot be before the formation date."))
+        field, front = data.get("field"), data.get("front")
+        if field and front and field.front != front:
+            self.add_error(
+                "field",
+                _("“%(field)s” belongs to the front “%(front)s”.")
+                % {"field": field, "front": Front(field.front).label},
+            )
+        return data
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["responsible_units"] = list(data.pop("responsible_units", []))
+        return data
+
+
+class SecretaryBranchForm(BootstrapFormMixin, forms.ModelForm):
+    """What a secretary may change on their own branch: the goal and the planned end."""
+
+    class Meta:
+        model = Branch
+        fields = ["goal", "planned_end_on"]
+        widgets = {"goal": forms.Textarea(attrs={"rows": 4}), "planned_end_on": DateInput()}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class BranchTransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=BranchStatus.choices)
+    reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BranchFilterForm(BootstrapFormMixin, forms.Form):
+    """The GET form of the branch list. Invalid values are ignored, never an error page."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    batch = forms.ChoiceField(label=_("Batch"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=BLANK + BranchKind.choices)
+    front = forms.ChoiceField(label=_("Front"), required=False, choices=BLANK + Front.choices)
+    field = forms.ChoiceField(label=_("Field"), required=False)
+    scope = forms.ChoiceField(label=_("Scope"), required=False, choices=BLANK + BranchScope.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=BLANK + BranchStatus.choices)
+    lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False)
+    light = forms.ChoiceField(label=_("Traffic light"), required=False, choices=BLANK + Light.choices)
+
+    def __init__(self, *args, batches=(), lead_units=(), work_fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].choices = BLANK + [(str(b), _("Batch %(n)s") % {"n": b}) for b in batches]
+        self.fields["lead_unit"].choices = BLANK + [(str(o.pk), str(o.name)) for o in lead_units]
+        self.fields["field"].choices = BLANK + [(str(f.pk), f.name) for f in work_fields]
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, goal or lead unit")
+
+    def filters(self) -> tuple[dict, str]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        search = data.pop("q", "") if data else ""
+        return {k: v for k, v in data.items() if v not in (None, "")}, search
+
+
+# ---------------------------------------------------------------- memberships
+class PersonPickWidget(forms.Select):
+    """A <select> that renders only a short pick list, not the whole registry."""
+
+
+class MembershipForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["person", "role", "joined_on"]
+        widgets = {"joined_on": DateInput(), "person": PersonPickWidget()}
+
+    def __init__(self, *args, user, search: str = "", **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("joined_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        person_field = self.fields["person"]
+        # Validation accepts anyone in the user's registry; the page lists only a short, searched
+        # subset (the registry may hold hundreds of thousands of people).
+        person_field.queryset = visible_people(user)
+        picks = person_search(user=user, search=search)
+        chosen = self.data.get(self.add_prefix("person")) if self.is_bound else None
+        if chosen and str(chosen).isdigit() and not any(str(p.pk) == str(chosen) for p in picks):
+            picks = list(visible_people(user).select_related("work_unit").filter(pk=chosen)) + picks
+        person_field.widget.choices = BLANK + [(p.pk, f"{p.name} · {p.work_unit.name}") for p in picks]
+        person_field.help_text = _("Search above to find a Party member; at most 50 are listed.")
+
+
+# ---------------------------------------------------------------- Party life
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _check_uploads(files) -> list:
+    errors = []
+    for uploaded in files:
+        try:
+            validate_upload(uploaded)
+        except ValidationError as exc:
+            errors.extend(f"{uploaded.name}: {m}" for m in exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return files
+
+
+class ActivityForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    location = forms.CharField(label=_("Location"), max_length=120, required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, images or Office documents, at most %(limit)s MB each.")
+        % {"limit": settings.UPLOAD_MAX_BYTES // 1024 // 1024},
+    )
+
+    def __init__(self, *args, branch, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = (
+            Person.objects.filter(memberships__branch=branch, memberships__left_on__isnull=True)
+            .distinct()
+            .order_by("name")
+        )
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise ValidationError(_("An activity is recorded after it was held: the date cannot be in the future."))
+        return held_on
+
+    def clean_attachments(self):
+        return _check_uploads(self.cleaned_data.get("attachments") or [])
+
+
+class AttachmentForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        return _check_uploads([self.cleaned_data["file"]])[0]
+
+
+# ---------------------------------------------------------------- people
+class PersonForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "gender", "birth_date", "joined_party_on", "is_probationary", "work_unit", "post", "phone", "user"]
+        widgets = {"birth_date": DateInput(), "joined_party_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_unit"].queryset = visible_organizations(user).order_by("path")
+        self.fields["user"].queryset = linkable_users(user=user, person=self.instance)
+        self.fields["user"].required = False
+        self.fields["user"].help_text = _("Optional: the login this Party member uses.")
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and not PHONE_RE.match(phone):
+            raise ValidationError(_("Enter a valid phone number."))
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        birth, joined = data.get("birth_date"), data.get("joined_party_on")
+        today = timezone.localdate()
+        if birth and birth > today:
+            self.add_error("birth_date", _("The birth date is in the future."))
+        if joined and joined > today:
+            self.add_error("joined_party_on", _("The date of joining the Party is in the future."))
+        if birth and joined and joined <= birth:
+            self.add_error("joined_party_on", _("The date of joining the Party must be after the birth date."))
+        return data
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class PersonImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class PersonFilterForm(BootstrapFormMixin, forms.Form):
+    YES_NO = BLANK + [("yes", _("Yes")), ("no", _("No"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    work_unit = forms.ChoiceField(label=_("Work unit"), required=False)
+    gender = forms.ChoiceField(label=_("Gender"), required=False, choices=BLANK + Gender.choices)
+    is_probationary = forms.ChoiceField(label=_("Probationary member"), required=False, choices=YES_NO)
+    serving = forms.ChoiceField(label=_("Serving in a branch"), required=False, choices=YES_NO)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        base = min((u.depth for u in units), default=0)
+        self.fields["work_unit"].choices = BLANK + [(str(u.pk), _org_label(u, base)) for u in units]
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, phone or post")
+
+    def filters(self) -> tuple[dict, str]:
+        self.is_valid()
+        data = dict(getattr(self, "cleaned_data", {}) or {})
+        search = data.pop("q", "")
+        if data.get("is_probationary") in ("yes", "no"):
+            data["is_probationary"] = data["is_probationary"] == "yes"
+        return {k: v for k, v in data.items() if v not in (None, "")}, search
+
+
+class CommitmentForm(BootstrapFormMixin, forms.Form):
+    commitment = forms.CharField(
+        label=_("My commitment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you promise to achieve in this branch (三亮: show identity, commitment, results)."),
+    )
+
+
+# ---------------------------------------------------------------- industrial chains
+class WeakLinkForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = WeakLink
+        fields = ["node", "kind", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, chain, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = ChainNode.objects.filter(chain=chain).order_by("position")
