@@ -8,6 +8,7 @@ milestones: department staff in jurisdiction only). Leaders are in none but the 
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -308,6 +309,11 @@ _HISTORY_SKIP = {
 }
 
 
+def number_text(value: Decimal) -> str:
+    """225.00 → "225", 12.50 → "12.5" (never "2.25E+2")."""
+    return f"{value.normalize():f}"
+
+
 def _display(model_field, value, names) -> str:
     if value is None or value == "":
         return "—"
@@ -317,6 +323,8 @@ def _display(model_field, value, names) -> str:
         return names.get((model_field.related_model, value), f"#{value}")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return number_text(value)
     return Truncator(str(value)).chars(60)
 
 
@@ -339,7 +347,7 @@ def project_history(project: Project, *, indicators=None, limit: int = 50) -> li
             IndicatorReading,
             IndicatorReading.history.filter(indicator_id__in=list(indicator_names)),
             lambda r: f"{IndicatorReading._meta.verbose_name} · {indicator_names.get(r.indicator_id, '')}"
-            f" · {r.value} @ {r.recorded_on}",
+            f" · {number_text(r.value)} @ {r.recorded_on}",
         ),
         (
             Milestone,

@@ -50,6 +50,8 @@ def project_list(request):
             "form": form,
             "page": page,
             "export_query": query.urlencode(),
+            # Phones fold the filters away unless some are in use.
+            "filtering": bool(query),
             "can_create": selectors.can_create_projects(request.user),
         },
     )
@@ -283,8 +285,8 @@ def reading_create(request, pk):
         form = ReadingForm()
     subtitle = _("%(name)s — now %(value)s of %(target)s %(unit)s") % {
         "name": indicator.name,
-        "value": indicator.current_value.normalize(),
-        "target": indicator.target.normalize(),
+        "value": selectors.number_text(indicator.current_value),
+        "target": selectors.number_text(indicator.target),
         "unit": indicator.unit,
     }
     return _small_form(

@@ -53,7 +53,10 @@
       grid: { left: 8, right: 16, top: 28, bottom: narrow ? 56 : 40, containLabel: true },
       legend: { bottom: 0, itemWidth: 18, textStyle: { fontSize: narrow ? 10 : 12 } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + " " + ind.unit; } },
-      xAxis: { type: "time", axisLabel: { hideOverlap: true, fontSize: narrow ? 10 : 12 } },
+      xAxis: {
+        type: "time", splitNumber: narrow ? 3 : 6,
+        axisLabel: { hideOverlap: true, fontSize: narrow ? 10 : 12, formatter: "{MM}-{dd}" }
+      },
       yAxis: {
         type: "value", name: ind.unit, scale: false,
         min: Math.min(0, ind.baseline, ind.target), nameTextStyle: { align: "left" }
