@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Group
 
 from branches.roles import Role
 
@@ -8,7 +9,15 @@ from .factories import appoint_secretary, make_branch, make_indicator, make_mile
 
 
 @pytest.fixture
-def world(org_tree, make_user):
+def role_groups(db):
+    # The role groups come from a data migration; a transactional (browser) test run earlier
+    # on a reused test database empties them.
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+
+
+@pytest.fixture
+def world(role_groups, org_tree, make_user):
     """City A with two branches (the project's and another), city B with one; a user for each
     role that matters to the projects pages.
 
