@@ -111,7 +111,7 @@ def consultation_hold(
     consultation.minutes = minutes
     consultation.held_on = held_on
     consultation.status = ConsultationStatus.HELD
-    _stamp(consultation, by=by, reason=_("Consultation held"))
+    _stamp(consultation, by=by)
     consultation.save()
     return consultation
 
@@ -131,7 +131,7 @@ def consultation_close(*, consultation: Consultation, by, automatic: bool = Fals
         )
     consultation.status = ConsultationStatus.CLOSED
     consultation.closed_at = timezone.now()
-    _stamp(consultation, by=by, reason=_("All resolutions verified") if automatic else _("Closed"))
+    _stamp(consultation, by=by, reason=_("All resolutions verified") if automatic else "")
     consultation.save()
     return consultation
 
@@ -197,7 +197,7 @@ def resolution_create(
         consultation=consultation, content=content, owner_unit=owner_unit, resources=resources, deadline=deadline
     )
     resolution.full_clean()
-    _stamp(resolution, by=by, reason=_("Resolution adopted"))
+    _stamp(resolution, by=by)
     resolution.save()
     _tell_unit(
         resolution,
@@ -218,7 +218,7 @@ def resolution_sign_off(*, resolution: Resolution, by) -> Resolution:
     resolution.status = ResolutionStatus.SIGNED_OFF
     resolution.signed_off_at = timezone.now()
     resolution.signed_off_by = by
-    _stamp(resolution, by=by, reason=_("Signed off"))
+    _stamp(resolution, by=by)
     resolution.save()
     _tell_conveners(
         resolution,
@@ -239,7 +239,7 @@ def resolution_report_done(*, resolution: Resolution, by, result: str) -> Resolu
     resolution.status = ResolutionStatus.DONE
     resolution.result = result
     resolution.done_at = timezone.now()
-    _stamp(resolution, by=by, reason=_("Reported done"))
+    _stamp(resolution, by=by)
     resolution.save()
     _tell_conveners(
         resolution,
@@ -258,7 +258,7 @@ def resolution_verify(*, resolution: Resolution, by) -> Resolution:
     resolution.status = ResolutionStatus.VERIFIED
     resolution.verified_at = timezone.now()
     resolution.verified_by = by
-    _stamp(resolution, by=by, reason=_("Verified"))
+    _stamp(resolution, by=by)
     resolution.save()
     _tell_unit(
         resolution,

@@ -128,7 +128,7 @@ def dispatch_record(*, dispatch: Dispatch, by, today: datetime.date | None = Non
     dispatch.agenda = dispatch_agenda(dispatch.project, today)
     dispatch.status = DispatchStatus.RECORDED
     dispatch.recorded_at = timezone.now()
-    _stamp(dispatch, by=by, reason=_("Dispatch session recorded"))
+    _stamp(dispatch, by=by)
     dispatch.save()
     return dispatch
 
@@ -193,7 +193,7 @@ def instruction_issue(
         created_by=by,
     )
     instruction.full_clean()
-    _stamp(instruction, by=by, reason=_("Instruction issued"))
+    _stamp(instruction, by=by)
     instruction.save()
     _tell(
         _assignee_side(instruction),
@@ -213,7 +213,7 @@ def instruction_acknowledge(*, instruction: Instruction, by) -> Instruction:
     ensure_transition(INSTRUCTION_TRANSITIONS, InstructionStatus, instruction.status, InstructionStatus.ACKNOWLEDGED)
     instruction.status = InstructionStatus.ACKNOWLEDGED
     instruction.acknowledged_at = timezone.now()
-    _stamp(instruction, by=by, reason=_("Acknowledged"))
+    _stamp(instruction, by=by)
     instruction.save()
     _tell(
         _issuer_side(instruction),
@@ -237,7 +237,7 @@ def instruction_report_done(*, instruction: Instruction, by, result: str) -> Ins
     instruction.status = InstructionStatus.DONE
     instruction.result = result
     instruction.done_at = timezone.now()
-    _stamp(instruction, by=by, reason=_("Reported done"))
+    _stamp(instruction, by=by)
     instruction.save()
     _tell(
         _issuer_side(instruction),
@@ -257,7 +257,7 @@ def instruction_verify(*, instruction: Instruction, by) -> Instruction:
     instruction.status = InstructionStatus.VERIFIED
     instruction.verified_at = timezone.now()
     instruction.verified_by = by
-    _stamp(instruction, by=by, reason=_("Verified"))
+    _stamp(instruction, by=by)
     instruction.save()
     _tell(
         _assignee_side(instruction),

@@ -9,6 +9,7 @@ import itertools
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from branches.models import BranchScope, Front, MembershipRole, Person, WorkField
@@ -16,7 +17,13 @@ from branches.roles import Role
 from branches.services import branch_create, membership_appoint
 from mechanisms.models import Consultation, Instruction, ProblemCase, ProblemCategory, Resolution
 from projects.models import ProjectStatus
-from projects.services import indicator_create, milestone_create, project_create, project_transition
+from projects.services import (
+    indicator_create,
+    milestone_create,
+    project_create,
+    project_refresh_light,
+    project_transition,
+)
 
 _seq = itertools.count(1)
 
@@ -77,6 +84,7 @@ def make_indicator(*, project, by, name=None, baseline="0", target="100", curren
         # The current value straight in: the agenda reads it, readings would also move the light.
         type(indicator).objects.filter(pk=indicator.pk).update(current_value=Decimal(current))
         indicator.refresh_from_db()
+        project_refresh_light(project=project)
     return indicator
 
 
@@ -163,6 +171,9 @@ def build_world(org_tree, make_user) -> SimpleNamespace:
     - ``liaison`` of 孤山镇 (a responsible unit), ``dept_liaison`` of 市行政审批局 (the lead unit),
       ``b_liaison`` of a city-B unit.
     """
+    # A transactional (browser) test earlier in the run flushes what the role migration made.
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
     t = org_tree
     staff = make_user(role=Role.DEPARTMENT_STAFF, organization=t["city_a"], username="staff", full_name="陈明")
     leader = make_user(role=Role.LEADER, organization=t["city_a"], username="leader", full_name="王瑾")

@@ -54,7 +54,7 @@ class TestDispatchSessions:
         assert recorded.status == DispatchStatus.RECORDED
         assert recorded.recorded_at is not None
         assert [item["title"] for item in reload(dispatch).agenda] == ["补偿标准争议"]
-        assert reload(dispatch).history.first().history_change_reason
+        assert reload(dispatch).history.first().history_user == world.chief
 
     def test_create_and_record_at_once(self, world):
         dispatch = svc.dispatch_create(project=world.project, by=world.staff, held_on=today(), record=True)
