@@ -5,10 +5,12 @@ and REDIS_URL); the browser tests drive Debian's Chromium through Playwright.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group
@@ -98,7 +100,9 @@ def make_user(db):
         )
         roles = role if isinstance(role, (list, tuple, set)) else ([role] if role else [])
         for r in roles:
-            user.groups.add(Group.objects.get(name=Role(r).value))
+            # get_or_create: the flush after a transactional test empties the groups that the
+            # role migration made, and a later transactional test would find none.
+            user.groups.add(Group.objects.get_or_create(name=Role(r).value)[0])
         return user
 
     return make
@@ -110,7 +114,7 @@ def celery_worker_process(transactional_db, settings, tmp_path):
     """A real ``celery worker`` process on the test database and Redis.
 
     Tests using it publish for real (not eagerly) and must commit what the worker reads,
-    hence ``transactional_db``.
+    hence ``transactional_db``. The worker's log is in ``tmp_path / "worker.log"``.
     """
     from django.db import connection
 
@@ -120,43 +124,54 @@ def celery_worker_process(transactional_db, settings, tmp_path):
     if not broker or not broker.startswith("redis"):
         pytest.fail("The worker tests need Redis: run them through `make test` (REDIS_URL).")
     db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
     env = {
         **os.environ,
+        "DJANGO_ENV": "test",
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": f"postgresql://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": broker,
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT,
-    )
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    # Empty the queue of anything an earlier test left behind.
+    # Empty the queue of anything an earlier test left behind, before the worker can take it.
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
-    deadline = time.monotonic() + 30
+    # A name of its own, so that readiness is this worker's answer and not another one's.
+    name = f"test-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    # Generous: a loaded 2-core CI machine takes a while to import Django and Celery.
+    deadline = time.monotonic() + 60
     ready = False
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if app.control.inspect(timeout=0.5).ping():
+            if app.control.inspect(destination=[name], timeout=0.5).ping():
                 ready = True
                 break
         except Exception:
             pass
-        if proc.poll() is not None:
-            break
         time.sleep(0.3)
     if not ready:
         proc.kill()
-        pytest.fail(f"Celery worker did not start:\n{(tmp_path / 'worker.log').read_text()}")
-    yield proc
-    app.conf.task_always_eager = previous
-    proc.terminate()
+        proc.wait()
+        pytest.fail(f"Celery worker did not start:\n{log_path.read_text()}")
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield proc
+    finally:
+        app.conf.task_always_eager = previous
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
