@@ -44,6 +44,7 @@ from ..models import (
     WeeklyReportStatus,
 )
 from ..notify import notify
+from .problems import problem_report
 
 S = WeeklyReportStatus
 
@@ -480,38 +481,6 @@ def weekly_report_return(*, report: WeeklyReport, by, comment: str) -> WeeklyRep
 
 
 # ---------------------------------------------------------------- problems met → problem cases
-def _problem_case_create(*, branch, by, title, description, category, severity) -> ProblemCase:
-    """Create the case through the problem-analysis service when it is there, so its rules
-    (numbering, notifications) apply; otherwise a plain reported case."""
-    try:
-        from .problems import problem_report
-    except ImportError:
-        problem_report = None
-    if problem_report is not None:
-        return problem_report(
-            branch=branch,
-            by=by,
-            title=title,
-            description=description,
-            category=category,
-            severity=severity,
-            source=ProblemSource.WEEKLY_REPORT,
-        )
-    case = ProblemCase(
-        branch=branch,
-        title=title,
-        description=description,
-        category=category,
-        severity=severity,
-        source=ProblemSource.WEEKLY_REPORT,
-        created_by=by,
-    )
-    case.full_clean()
-    _stamp(case, by=by)
-    case.save()
-    return case
-
-
 @transaction.atomic
 def weekly_report_problem_raise(
     *,
@@ -528,13 +497,15 @@ def weekly_report_problem_raise(
         raise ValidationError(_("Choose whether it is a pain point, a difficulty or a blockage."), code="category")
     if severity not in ProblemSeverity.values:
         raise ValidationError(_("Choose how serious the problem is."), code="severity")
-    case = _problem_case_create(
+    # Through the problem-analysis service, so its rules (who may raise, notifications) apply.
+    case = problem_report(
         branch=line.report.branch,
         by=by,
         title=Truncator(line.description.replace("\n", " ")).chars(120),
         description=line.description,
         category=category,
         severity=severity,
+        source=ProblemSource.WEEKLY_REPORT,
     )
     line.problem_case = case
     _stamp(line, by=by)
