@@ -51,6 +51,11 @@ def _log_in(page, base_url, username):
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
 
+def _top(page):
+    # Pages redirected to an anchor are scrolled; a full-page shot then paints the sticky bar mid-page.
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def _no_sideways_scroll(page):
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -155,3 +160,56 @@ def test_dispatch_journey(browser, browser_context_args, live_server, world, scr
     screenshot(liaison, "liaison-home-desktop")
 
     assert chief_csp == [] and liaison_csp == []
+
+
+def test_consultation_journey(browser, browser_context_args, live_server, world, screenshot):
+    """The branch secretary convenes a consultation of the cross-department branch and records
+    a resolution for 孤山镇; its liaison signs it off on a phone and reports it done; the
+    secretary verifies it and the consultation closes."""
+    base = live_server.url
+    secretary = _new_page(browser, browser_context_args, DESKTOP)
+    csp = _watch_csp(secretary)
+    _log_in(secretary, base, "secretary")
+    secretary.goto(base + reverse("mechanisms:consultation_create") + f"?project={world.project.pk}")
+    secretary.fill("#id_topic", "过江通道征迁用地与资金保障会商")
+    secretary.locator("input[name=participating_units][value='%d']" % world.town_a.pk).check()
+    secretary.fill("#id_participants", "孤山镇王镇长、市行政审批局李科长")
+    secretary.fill("#id_minutes", "议定：孤山镇负责剩余40户签约；审批局开通绿色通道。")
+    screenshot(secretary, "consultation-form-desktop")
+    secretary.get_by_test_id("consultation-hold").click()
+    expect(secretary.get_by_test_id("consultation-topic")).to_have_text("过江通道征迁用地与资金保障会商")
+    expect(secretary.get_by_test_id("status").first).to_have_attribute("data-status", "held")
+
+    secretary.get_by_test_id("resolution-create").click()
+    secretary.fill("#id_content", "孤山镇负责剩余40户签约")
+    secretary.select_option("#id_owner_unit", label="孤山镇")
+    secretary.fill("#id_resources", "抽调10名干部组成突击队；镇财政安排200万元过渡费")
+    secretary.fill("#id_deadline", days(10).isoformat())
+    secretary.get_by_test_id("resolution-save").click()
+    resolution = secretary.get_by_test_id("resolution")
+    expect(resolution).to_contain_text("抽调10名干部组成突击队")
+    expect(resolution).to_have_attribute("data-status", "awaiting_signoff")
+    screenshot(secretary, "consultation-held-desktop")
+
+    liaison = _new_page(browser, browser_context_args, PHONE)
+    liaison_csp = _watch_csp(liaison)
+    _log_in(liaison, base, "liaison")
+    liaison.get_by_test_id("liaison-resolution").get_by_role("link").click()
+    liaison.get_by_test_id("resolution-sign-off").click()
+    expect(liaison.get_by_test_id("resolution")).to_have_attribute("data-status", "signed_off")
+    liaison.locator("textarea[name=result]").fill("已完成40户签约，协议已归档。")
+    liaison.get_by_test_id("resolution-done").click()
+    expect(liaison.get_by_test_id("resolution")).to_have_attribute("data-status", "done")
+    _no_sideways_scroll(liaison)
+    _top(liaison)
+    screenshot(liaison, "consultation-liaison-phone")
+
+    secretary.reload()
+    secretary.get_by_test_id("resolution-verify").click()
+    expect(secretary.get_by_test_id("resolution")).to_have_attribute("data-status", "verified")
+    expect(secretary.get_by_test_id("status").first).to_have_attribute("data-status", "closed")
+    _top(secretary)
+    screenshot(secretary, "consultation-closed-desktop")
+    secretary.goto(base + reverse("mechanisms:consultation_list"))
+    screenshot(secretary, "consultation-list-desktop")
+    assert csp == [] and liaison_csp == []

@@ -245,3 +245,30 @@ def test_verify_and_return_resolutions_only_by_conveners(world, name, data):
     matrix(world, url, {"secretary": 302}, method="post", data=data)
     world.resolution.refresh_from_db()
     assert world.resolution.status != ResolutionStatus.DONE
+
+
+# ---------------------------------------------------------------- admin
+@pytest.mark.parametrize("model, visible, hidden", [
+    ("instruction", "落实安置房源", "别的支部的事项"),
+    ("dispatch", "过江通道征迁", "循环产业链用地租赁"),
+    ("consultation", "过江通道用地协调会", None),
+    ("resolution", "孤山镇负责剩余签约", None),
+])
+def test_admin_lists_only_what_the_user_sees(world, client, model, visible, hidden):
+    from django.contrib.auth.models import Permission
+
+    from mechanisms.models import Dispatch as D
+
+    D.objects.create(project=world.other_project, branch=world.other_branch, held_on=today())
+    for user in (world.chief, world.staff_b):
+        user.is_staff = True
+        user.save()
+        user.user_permissions.add(Permission.objects.get(codename=f"view_{model}", content_type__app_label="mechanisms"))
+    client.force_login(world.chief)
+    body = client.get(reverse(f"admin:mechanisms_{model}_changelist")).content.decode()
+    assert visible in body
+    if hidden:
+        assert hidden not in body
+    client.force_login(world.staff_b)
+    body = client.get(reverse(f"admin:mechanisms_{model}_changelist")).content.decode()
+    assert visible not in body
