@@ -1,4 +1,4 @@
-"""A stand-in for any web write that enqueues a task (used with ``@pytest.mark.urls``)."""
+"""Stand-ins for a web write that enqueues a task and for a bug (used with ``@pytest.mark.urls``)."""
 
 from django.db import transaction
 from django.http import HttpResponse
@@ -17,4 +17,9 @@ def write_and_enqueue(request):
     return HttpResponse(f"saved {org.name}", status=201)
 
 
-urlpatterns = [path("write-and-enqueue/", write_and_enqueue)]
+def boom(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("write-and-enqueue/", write_and_enqueue), path("boom/", boom)]
+handler500 = "core.views.error_500"
