@@ -202,6 +202,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Weekly report (周报) deadline in TIME_ZONE: weekday (0 = Monday) and time. Reports first
+# submitted after it are marked late; the reminders use it too.
+WEEKLY_REPORT_DEADLINE = {
+    "weekday": env.int("WEEKLY_REPORT_DEADLINE_WEEKDAY", default=4),
+    "time": env.str("WEEKLY_REPORT_DEADLINE_TIME", default="17:00"),
+}
+# Working days the supervising committee has to answer a request for decision (请示).
+DECISION_REQUEST_REPLY_WORKDAYS = env.int("DECISION_REQUEST_REPLY_WORKDAYS", default=5)
+
 # Reminder rules (mechanisms/services/reminders.py: config() lists every key and its default).
 REMINDERS: dict = {}
 REMINDER_WEBHOOK_TIMEOUT = env.float("REMINDER_WEBHOOK_TIMEOUT", default=5.0)

@@ -75,12 +75,11 @@ def config() -> dict:
 
 
 def weekly_deadline_setting() -> tuple[int, datetime.time]:
-    """(weekday, time) of the weekly report deadline; default Friday 17:00."""
-    weekday = getattr(settings, "WEEKLY_REPORT_DEADLINE_WEEKDAY", 4)
-    at = getattr(settings, "WEEKLY_REPORT_DEADLINE_TIME", datetime.time(17, 0))
-    if isinstance(at, str):
-        at = datetime.time.fromisoformat(at)
-    return weekday, at
+    """(weekday, time) of the weekly report deadline: the one setting the weekly report's late
+    marking reads too (settings.WEEKLY_REPORT_DEADLINE), so reminders and lateness agree."""
+    from .weekly import weekly_deadline_setting as setting
+
+    return setting()
 
 
 @dataclass

@@ -141,7 +141,8 @@ def parse_week(code: str | None) -> Week | None:
     return Week(year, week)
 
 
-def _deadline_setting() -> tuple[int, datetime.time]:
+def weekly_deadline_setting() -> tuple[int, datetime.time]:
+    """(weekday, time) of the weekly report deadline: 0 is Monday; default Friday 17:00."""
     conf = {**DEFAULT_DEADLINE, **(getattr(settings, "WEEKLY_REPORT_DEADLINE", None) or {})}
     hour, minute = (int(part) for part in str(conf["time"]).split(":")[:2])
     return int(conf["weekday"]), datetime.time(hour, minute)
@@ -149,7 +150,7 @@ def _deadline_setting() -> tuple[int, datetime.time]:
 
 def week_deadline(week: Week) -> datetime.datetime:
     """When the report of ``week`` is due: the configured weekday and time of that week."""
-    weekday, at = _deadline_setting()
+    weekday, at = weekly_deadline_setting()
     day = week.start + datetime.timedelta(days=weekday)
     return timezone.make_aware(datetime.datetime.combine(day, at), timezone.get_default_timezone())
 
