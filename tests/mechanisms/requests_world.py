@@ -17,7 +17,12 @@ from branches.models import BranchScope, BranchStatus, Front, MembershipRole, Pe
 from branches.roles import Role
 from branches.services import branch_create, branch_transition, membership_appoint
 from projects.models import ProjectStatus
-from projects.services import indicator_create, project_create, project_transition
+from projects.services import (
+    indicator_create,
+    project_assign_dispatch_chief,
+    project_create,
+    project_transition,
+)
 
 _seq = itertools.count(1)
 
@@ -98,6 +103,7 @@ def build_world(org_tree, make_user) -> SimpleNamespace:
     city B: ``b_branch`` (``b_secretary``). Users for every role that matters:
 
     - ``staff``/``leader`` at city A, ``staff_b`` at city B;
+    - ``chief``: the 调度长 of ``project`` (sees the branch, writes nothing here);
     - ``member`` (a serving member of ``branch``, no secretary), ``liaison`` (a unit liaison).
     """
     ensure_role_groups()
@@ -110,6 +116,7 @@ def build_world(org_tree, make_user) -> SimpleNamespace:
     b_secretary = make_user(organization=t["committee_b"], username="secretary_b", full_name="钱进")
     member = make_user(role=Role.MEMBER, organization=t["town_a"], username="member", full_name="李党员")
     liaison = make_user(role=Role.UNIT_LIAISON, organization=t["department_a"], username="liaison", full_name="吴联络")
+    chief = make_user(organization=t["committee_a"], username="chief", full_name="刘建国")
 
     branch, project = make_active_branch(
         committee=t["committee_a"], by=staff, secretary=secretary, unit=t["town_a"], name="澄靖第二过江通道征迁攻坚支部"
@@ -124,13 +131,14 @@ def build_world(org_tree, make_user) -> SimpleNamespace:
     )
     member_person = Person.objects.create(name="李党员", gender="female", work_unit=t["town_a"], user=member)
     membership_appoint(branch=branch, person=member_person, role=MembershipRole.MEMBER, by=staff)
-    for user in (secretary, other_secretary, b_secretary):
+    project_assign_dispatch_chief(project=project, user=chief, by=staff)
+    for user in (secretary, other_secretary, b_secretary, chief):
         user.refresh_from_db()
     project.refresh_from_db()
     branch.refresh_from_db()
     return SimpleNamespace(
         **t,
         staff=staff, leader=leader, staff_b=staff_b, secretary=secretary, other_secretary=other_secretary,
-        b_secretary=b_secretary, member=member, liaison=liaison,
+        b_secretary=b_secretary, member=member, liaison=liaison, chief=chief,
         branch=branch, other_branch=other_branch, b_branch=b_branch, project=project, indicator=indicator,
     )

@@ -34,7 +34,7 @@ def a_report(w, submit=False):
 def test_lists(w, name):
     assert_status_matrix(
         Client, reverse(f"mechanisms:{name}"),
-        {None: 302, w.member: 404, w.liaison: 404, w.staff: 200, w.leader: 200, w.staff_b: 200, w.secretary: 200},
+        {None: 302, w.member: 404, w.liaison: 404, w.staff: 200, w.leader: 200, w.staff_b: 200, w.secretary: 200, w.chief: 200},
     )
 
 
@@ -42,7 +42,8 @@ def test_lists(w, name):
 def test_create_pages_are_for_secretaries(w, name):
     assert_status_matrix(
         Client, reverse(f"mechanisms:{name}"),
-        {None: 302, w.member: 404, w.liaison: 404, w.staff: 404, w.leader: 404, w.staff_b: 404, w.secretary: 200},
+        {None: 302, w.member: 404, w.liaison: 404, w.staff: 404, w.leader: 404, w.staff_b: 404, w.chief: 404,
+         w.secretary: 200},
     )
 
 
@@ -50,7 +51,7 @@ def test_request_detail(w):
     obj = a_request(w, submit=True)
     assert_status_matrix(
         Client, reverse("mechanisms:decisionrequest_detail", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.staff: 200, w.leader: 200, w.secretary: 200},
+        {None: 302, **outsiders(w), w.staff: 200, w.leader: 200, w.chief: 200, w.secretary: 200},
     )
 
 
@@ -58,7 +59,7 @@ def test_request_edit(w):
     obj = a_request(w)
     assert_status_matrix(
         Client, reverse("mechanisms:decisionrequest_edit", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 200},
+        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 200},
     )
 
 
@@ -66,7 +67,7 @@ def test_request_submit(w):
     obj = a_request(w)
     assert_status_matrix(
         Client, reverse("mechanisms:decisionrequest_submit", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 302}, method="post",
+        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 302}, method="post",
     )
     obj.refresh_from_db()
     assert obj.status == DecisionRequestStatus.SUBMITTED
@@ -76,7 +77,7 @@ def test_request_reply(w):
     obj = a_request(w, submit=True)
     assert_status_matrix(
         Client, reverse("mechanisms:decisionrequest_reply", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.secretary: 404, w.leader: 404, w.staff: 302},
+        {None: 302, **outsiders(w), w.secretary: 404, w.leader: 404, w.chief: 404, w.staff: 302},
         method="post", data={"decision": "approved", "reply": "同意"},
     )
     obj.refresh_from_db()
@@ -87,7 +88,7 @@ def test_request_delete(w):
     obj = a_request(w)
     assert_status_matrix(
         Client, reverse("mechanisms:decisionrequest_delete", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 302}, method="post",
+        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 302}, method="post",
     )
     assert not DecisionRequest.objects.exists()
 
@@ -96,7 +97,7 @@ def test_report_detail(w):
     obj = a_report(w, submit=True)
     assert_status_matrix(
         Client, reverse("mechanisms:report_detail", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.staff: 200, w.leader: 200, w.secretary: 200},
+        {None: 302, **outsiders(w), w.staff: 200, w.leader: 200, w.chief: 200, w.secretary: 200},
     )
 
 
@@ -104,7 +105,7 @@ def test_report_edit(w):
     obj = a_report(w)
     assert_status_matrix(
         Client, reverse("mechanisms:report_edit", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 200},
+        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 200},
     )
 
 
@@ -112,7 +113,7 @@ def test_report_submit(w):
     obj = a_report(w)
     assert_status_matrix(
         Client, reverse("mechanisms:report_submit", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 302}, method="post",
+        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 302}, method="post",
     )
     obj.refresh_from_db()
     assert obj.status == ReportStatus.SUBMITTED
@@ -122,7 +123,7 @@ def test_report_acknowledge(w):
     obj = a_report(w, submit=True)
     assert_status_matrix(
         Client, reverse("mechanisms:report_acknowledge", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.secretary: 404, w.leader: 404, w.staff: 302}, method="post",
+        {None: 302, **outsiders(w), w.secretary: 404, w.leader: 404, w.chief: 404, w.staff: 302}, method="post",
     )
     obj.refresh_from_db()
     assert obj.status == ReportStatus.ACKNOWLEDGED
@@ -132,7 +133,7 @@ def test_report_delete(w):
     obj = a_report(w)
     assert_status_matrix(
         Client, reverse("mechanisms:report_delete", args=[obj.pk]),
-        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 302}, method="post",
+        {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 302}, method="post",
     )
     assert not Report.objects.exists()
 

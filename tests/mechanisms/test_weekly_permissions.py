@@ -33,7 +33,7 @@ def outsiders(w) -> dict:
 def test_secretary_home(w):
     url = reverse("mechanisms:secretary_home")
     assert_status_matrix(
-        Client, url, {None: 302, w.member: 404, w.liaison: 404, w.staff: 404, w.leader: 404, w.secretary: 200}
+        Client, url, {None: 302, w.member: 404, w.liaison: 404, w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 200}
     )
 
 
@@ -42,7 +42,8 @@ def test_lists_are_for_office_secretaries_and_chiefs(w, name):
     url = reverse(f"mechanisms:{name}")
     assert_status_matrix(
         Client, url,
-        {None: 302, w.member: 404, w.liaison: 404, w.staff: 200, w.leader: 200, w.staff_b: 200, w.secretary: 200},
+        {None: 302, w.member: 404, w.liaison: 404, w.staff: 200, w.leader: 200, w.staff_b: 200, w.secretary: 200,
+         w.chief: 200},
     )
 
 
@@ -57,7 +58,7 @@ def test_detail(w):
     report = report_of(w, submit=True)
     url = reverse("mechanisms:weeklyreport_detail", args=[report.pk])
     assert_status_matrix(
-        Client, url, {None: 302, **outsiders(w), w.staff: 200, w.leader: 200, w.secretary: 200}
+        Client, url, {None: 302, **outsiders(w), w.staff: 200, w.leader: 200, w.chief: 200, w.secretary: 200}
     )
 
 
@@ -75,7 +76,7 @@ def test_detail_offers_actions_only_to_who_may_act(w, client):
 def test_create_page(w):
     url = reverse("mechanisms:weeklyreport_create", args=[w.branch.pk])
     assert_status_matrix(
-        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 200}
+        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 200}
     )
 
 
@@ -83,7 +84,7 @@ def test_create_post_by_anyone_but_the_secretary_files_nothing(w):
     url = reverse("mechanisms:weeklyreport_create", args=[w.branch.pk])
     data = {"work_done": "冒名填报", "checklist_count": "0", "action": "submit"}
     assert_status_matrix(
-        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404}, method="post", data=data
+        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404}, method="post", data=data
     )
     assert not WeeklyReport.objects.exists()
 
@@ -92,7 +93,7 @@ def test_edit_page(w):
     report = report_of(w)
     url = reverse("mechanisms:weeklyreport_edit", args=[report.pk])
     assert_status_matrix(
-        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 200}
+        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 200}
     )
 
 
@@ -100,7 +101,7 @@ def test_submit(w):
     report = report_of(w)
     url = reverse("mechanisms:weeklyreport_submit", args=[report.pk])
     assert_status_matrix(
-        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 302}, method="post"
+        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 302}, method="post"
     )
     report.refresh_from_db()
     assert report.status == WeeklyReportStatus.SUBMITTED and report.submitted_by == w.secretary
@@ -109,7 +110,7 @@ def test_submit(w):
 def test_quick_report(w):
     url = reverse("mechanisms:weeklyreport_quick", args=[w.branch.pk])
     assert_status_matrix(
-        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.secretary: 302}, method="post"
+        Client, url, {None: 302, **outsiders(w), w.staff: 404, w.leader: 404, w.chief: 404, w.secretary: 302}, method="post"
     )
     assert WeeklyReport.objects.get().created_by == w.secretary
 
@@ -120,7 +121,7 @@ def test_review_and_return_are_for_department_staff_in_jurisdiction(w, name):
     url = reverse(f"mechanisms:{name}", args=[report.pk])
     assert_status_matrix(
         Client, url,
-        {None: 302, **outsiders(w), w.secretary: 404, w.leader: 404, w.staff: 302},
+        {None: 302, **outsiders(w), w.secretary: 404, w.leader: 404, w.chief: 404, w.staff: 302},
         method="post", data={"comment": "请补充"},
     )
     report.refresh_from_db()
