@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Front, Light
+from branches.models import Front, Light, WorkField
 from core.forms import BootstrapFormMixin, DateInput
 
 from . import selectors
@@ -66,7 +66,11 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["lead_unit"].queryset = units
         self.fields["responsible_units"].queryset = units
         self.fields["responsible_units"].help_text = _("Hold Ctrl (or ⌘) to choose several.")
-        self.fields["field"].queryset = self.fields["field"].queryset.filter(is_active=True)
+        fields = WorkField.objects.filter(is_active=True)
+        if self.instance.pk and self.instance.field_id:
+            # A field retired from the list stays valid on the projects that already use it.
+            fields = fields | WorkField.objects.filter(pk=self.instance.field_id)
+        self.fields["field"].queryset = fields.order_by("sort_order", "name")
 
     def _get_validation_exclusions(self):
         # The 调度长 is appointed by its own service after the project exists.

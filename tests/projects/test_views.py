@@ -297,3 +297,15 @@ def test_a_project_with_an_ended_branch_cannot_be_created_from_a_stale_form(worl
     response = client_for(world.staff).post(reverse("projects:project_create"), data)
     assert response.status_code == 200
     assert "branch" in response.context["form"].errors
+
+
+def test_a_retired_field_stays_valid_on_the_projects_that_use_it(world, client_for):
+    world.project.field.is_active = False
+    world.project.field.save()
+    url = reverse("projects:project_edit", args=[world.project.pk])
+    data = _project_post(world, name="过江通道征迁", field=world.project.field_id)
+    data.pop("branch")
+    data.pop("dispatch_chief")
+    assert client_for(world.staff).post(url, data).status_code == 302
+    create = client_for(world.staff).post(reverse("projects:project_create"), _project_post(world))
+    assert "field" in create.context["form"].errors  # but a new project cannot pick it
