@@ -77,6 +77,14 @@ class Project(OwnedModel):
     progress = models.DecimalField(_("progress"), max_digits=5, decimal_places=4, default=0)
     forecast_on = models.DateField(_("forecast completion"), null=True, blank=True)
     light_computed_at = models.DateTimeField(_("light computed at"), null=True, blank=True)
+    # The day the current red spell began (empty when not red): the reminder sweep tells the
+    # 调度长 once per spell, keyed by this date.
+    red_since = models.DateField(_("red since"), null=True, blank=True)
+    # When the next dispatch session is due by the cadence: the project's start until a session
+    # is recorded, then the last session's date plus the cadence (kept by
+    # projects.services.project_schedule_dispatch, read by the reminder sweep).
+    next_dispatch_on = models.DateField(_("next dispatch due"), null=True, blank=True, db_index=True)
+    last_dispatch_on = models.DateField(_("last dispatch session"), null=True, blank=True)
 
     history = HistoricalRecords(m2m_fields=[responsible_units])
 

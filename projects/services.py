@@ -17,6 +17,7 @@ from core.workflow import TransitionError, ensure_transition
 
 from .lights import LightResult, compute_light
 from .models import (
+    CADENCE_DAYS,
     CLOSED_STATUSES,
     LIGHT_SEVERITY,
     PROJECT_TRANSITIONS,
@@ -79,12 +80,39 @@ def project_refresh_light(*, project: Project, today: datetime.date | None = Non
     else:
         result = project_light_figures(project, today=today)
         result_light, progress, forecast = result.light, result.progress, result.forecast_on
+    if result_light != Light.RED:
+        red_since = None
+    elif old == Light.RED and project.red_since:
+        red_since = project.red_since
+    else:
+        red_since = today or timezone.localdate()
     Project.objects.filter(pk=project.pk).update(
-        light=result_light, progress=progress, forecast_on=forecast, light_computed_at=timezone.now()
+        light=result_light, progress=progress, forecast_on=forecast, light_computed_at=timezone.now(), red_since=red_since
     )
     project.light, project.progress, project.forecast_on = result_light, progress, forecast
+    project.red_since = red_since
     branch_refresh_light(branch=project.branch)
     return old, result_light
+
+
+# ---------------------------------------------------------------- dispatch cadence
+def next_dispatch_due(project: Project) -> datetime.date:
+    """The project's start until a session is held, then the last session plus the cadence."""
+    if project.last_dispatch_on is None:
+        return project.start_on
+    return project.last_dispatch_on + datetime.timedelta(days=CADENCE_DAYS[project.dispatch_cadence])
+
+
+def project_schedule_dispatch(*, project: Project, held_on: datetime.date) -> datetime.date:
+    """Called when a dispatch session is recorded: the next one is due a cadence after the
+    latest session (recording an older session late changes nothing)."""
+    if project.last_dispatch_on is None or held_on > project.last_dispatch_on:
+        project.last_dispatch_on = held_on
+        project.next_dispatch_on = next_dispatch_due(project)
+        Project.objects.filter(pk=project.pk).update(
+            last_dispatch_on=project.last_dispatch_on, next_dispatch_on=project.next_dispatch_on
+        )
+    return project.next_dispatch_on
 
 
 # ---------------------------------------------------------------- projects
@@ -100,6 +128,7 @@ def project_create(*, by, branch: Branch, responsible_units=(), dispatch_chief=N
     if branch.status in (BranchStatus.EVALUATED, BranchStatus.DISSOLVED, BranchStatus.CONCLUDED):
         raise ValidationError(_("Projects cannot be added to a branch that has ended."), code="ended")
     project = Project(branch=branch, created_by=by, **fields)
+    project.next_dispatch_on = next_dispatch_due(project)
     project.full_clean(exclude=["dispatch_chief"])
     _stamp(project, by=by)
     project.save()
@@ -120,6 +149,8 @@ def project_update(*, project: Project, by, responsible_units=None, **fields) ->
             raise ValueError(f"project_update cannot change {name}; use its own service.")
     for name, value in fields.items():
         setattr(project, name, value)
+    if "dispatch_cadence" in fields or "start_on" in fields:
+        project.next_dispatch_on = next_dispatch_due(project)
     project.full_clean(exclude=["dispatch_chief"])
     _stamp(project, by=by)
     project.save()

@@ -16,10 +16,26 @@ from .problems import (
     ProblemStatus,
     Satisfaction,
 )
+from .reminders import (
+    Channel,
+    DeliveryStatus,
+    NotificationPreference,
+    Reminder,
+    ReminderDelivery,
+    ReminderKind,
+    ReminderStatus,
+)
 from .requests import DecisionRequest, DecisionRequestStatus, Report, ReportKind, ReportStatus
 from .weekly import WeeklyReport, WeeklyReportProblem, WeeklyReportReading, WeeklyReportStatus
 
 __all__ = [
+    "Channel",
+    "DeliveryStatus",
+    "NotificationPreference",
+    "Reminder",
+    "ReminderDelivery",
+    "ReminderKind",
+    "ReminderStatus",
     "Attachment",
     "AssignmentStatus",
     "CalendarDay",
