@@ -317,6 +317,9 @@ def instruction_detail(request, pk):
         {
             "instruction": instruction,
             "actions": sel.instruction_actions(instruction, request.user),
+            # A liaison sees the instruction through their unit, not the session it came from.
+            "dispatch_visible": bool(instruction.dispatch_id)
+            and visible_dispatches(request.user).filter(pk=instruction.dispatch_id).exists(),
             "result_form": ResultForm(initial={"result": instruction.result}),
             "return_form": ReturnForm(),
             "record": instruction,

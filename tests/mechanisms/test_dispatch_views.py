@@ -252,3 +252,14 @@ class TestLists:
         fill(world, 190)
         large = count()
         assert small == large == expected
+
+
+def test_a_liaison_is_not_sent_to_a_session_they_cannot_open(world, client):
+    from mechanisms.services.dispatch import dispatch_create
+
+    dispatch = dispatch_create(project=world.project, by=world.chief, held_on=today(), record=True)
+    instruction = make_instruction(project=world.project, by=world.chief, unit=world.town_a, dispatch=dispatch)
+    session_url = reverse("mechanisms:dispatch_detail", args=[dispatch.pk])
+    detail = reverse("mechanisms:instruction_detail", args=[instruction.pk])
+    assert session_url not in login(client, world.liaison).get(detail).content.decode()
+    assert session_url in login(client, world.chief).get(detail).content.decode()
