@@ -178,6 +178,8 @@ class MembershipForm(BootstrapFormMixin, forms.ModelForm):
         if chosen and str(chosen).isdigit() and not any(str(p.pk) == str(chosen) for p in picks):
             picks = list(visible_people(user).select_related("work_unit").filter(pk=chosen)) + picks
         person_field.widget.choices = BLANK + [(p.pk, f"{p.name} · {p.work_unit.name}") for p in picks]
+        if not self.is_bound and search and len(picks) == 1:
+            self.initial["person"] = picks[0].pk
         person_field.help_text = _("Search above to find a Party member; at most 50 are listed.")
 
 

@@ -147,6 +147,23 @@ def _revoke_secretary(user, branch):
         user.groups.remove(Group.objects.get(name=Role.SECRETARY))
 
 
+def _sync_member_role(user) -> None:
+    """A login holds the member role while it serves in some branch in a role other than
+    secretary (the secretary role has its own group and grants)."""
+    if user is None:
+        return
+    group = Group.objects.get(name=Role.MEMBER)
+    serving = (
+        Membership.objects.filter(person__user=user, left_on__isnull=True)
+        .exclude(role=MembershipRole.SECRETARY)
+        .exists()
+    )
+    if serving:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+
+
 @transaction.atomic
 def membership_appoint(
     *, branch: Branch, person: Person, role: str, by, joined_on: datetime.date | None = None, commitment: str = ""
@@ -171,6 +188,7 @@ def membership_appoint(
     membership.save()
     if role == MembershipRole.SECRETARY and person.user_id:
         _grant_secretary(person.user, branch)
+    _sync_member_role(person.user)
     return membership
 
 
@@ -183,6 +201,7 @@ def membership_end(*, membership: Membership, by, left_on: datetime.date | None 
     membership.save()
     if membership.role == MembershipRole.SECRETARY and membership.person.user_id:
         _revoke_secretary(membership.person.user, membership.branch)
+    _sync_member_role(membership.person.user)
     return membership
 
 
@@ -198,6 +217,9 @@ def person_link_user(*, person: Person, user, by) -> Person:
             _revoke_secretary(old_user, membership.branch)
         if user is not None:
             _grant_secretary(user, membership.branch)
+    if old_user is not None and old_user != user:
+        _sync_member_role(old_user)
+    _sync_member_role(user)
     return person
 
 

@@ -189,6 +189,19 @@ def test_ending_the_secretarys_membership_removes_the_grant(world):
         services.membership_end(membership=membership, by=world.staff_a)
 
 
+def test_a_member_with_a_login_holds_the_member_role_while_serving(world, make_user):
+    login = make_user(organization=world.o["town_a"])
+    person = f.person(unit=world.o["town_a"], user=login)
+
+    membership = f.appoint(branch=world.branch_a, person=person, role=MembershipRole.LIAISON, by=world.staff_a)
+    assert Role.MEMBER in roles_of(login)
+    assert list(visible_branches(fresh(login))) == [world.branch_a]
+
+    services.membership_end(membership=membership, by=world.staff_a)
+    assert Role.MEMBER not in roles_of(login)
+    assert list(visible_branches(fresh(login))) == []
+
+
 def test_changing_a_members_role_ends_the_old_membership(world):
     services.membership_appoint(
         branch=world.branch_a, person=world.member_a_person, role=MembershipRole.PUBLICITY_COMMISSIONER, by=world.staff_a

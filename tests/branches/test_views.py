@@ -111,7 +111,7 @@ def test_branch_list_query_count_is_the_same_at_10_and_200_branches(world, clien
 
     # Pinned: user, roles, organization, filter choices (batches, lead units, fields), then
     # count and page (the export: all rows in one query). Justify any change.
-    assert few == many
+    assert few == many, (few, many)
     assert few[1] == (8 if url_name.endswith("list") else 7)
 
 
@@ -427,7 +427,7 @@ def test_person_list_query_count_is_the_same_at_10_and_200_people(world, client_
 
     # Pinned: user, roles, organization, the units of the filter, then count and page (the
     # export: all rows in one query). Justify any change.
-    assert few == many
+    assert few == many, (few, many)
     assert few[1] == (6 if url_name.endswith("list") else 5)
 
 
@@ -451,3 +451,31 @@ def test_chain_pages_show_nodes_in_order_and_staff_manage_weak_links(world, clie
     link.refresh_from_db()
     assert link.is_resolved
     assert "Mark resolved" not in text(client_for(world.leader_a).get(reverse("branches:chain_detail", args=[chain.pk])))
+
+
+def _grow_branch(world, n, start=0):
+    for i in range(n):
+        person = f.person(unit=world.o["town_a"], name=f"队员{start + i:03d}")
+        f.appoint(branch=world.branch_a, person=person, by=world.staff_a)
+        f.project(branch=world.branch_a, name=f"子项目{start + i:03d}")
+        activity = services.activity_create(
+            branch=world.branch_a, by=world.secretary_a, kind=ActivityKind.FOUR_COMPETITIONS,
+            title=f"四比竞赛{start + i:03d}", held_on=datetime.date(2026, 3, 1), participants=[person],
+        )
+        del activity
+
+
+def test_branch_detail_query_count_does_not_grow_with_members_projects_and_activities(world, client_for):
+    client = client_for(world.staff_a)
+    url = reverse("branches:branch_detail", args=[world.branch_a.pk])
+    _grow_branch(world, 3)
+    few = page_queries(client, url)
+    _grow_branch(world, 27, start=3)
+    many = page_queries(client, url)
+
+    page = text(client.get(url))
+    assert "队员029" in page and "子项目029" in page and "四比竞赛029" in page
+    # Pinned: user, roles, organization, the branch, its responsible units, the staff check,
+    # members, projects, activities, three history tables, the two activation guards.
+    assert few == many, (few, many)
+    assert few[1] == 13
