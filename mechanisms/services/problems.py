@@ -59,7 +59,8 @@ def _stamp(instance, *, by, reason=""):
     """Tell simple-history who made the next save and why."""
     instance._history_user = by
     if reason:
-        instance._change_reason = str(reason)
+        # simple-history keeps at most 100 characters of a reason; the full text is on the record.
+        instance._change_reason = str(reason)[:100]
 
 
 def _require(roles, role, message):
@@ -156,7 +157,7 @@ def problem_report(
         created_by=by,
     )
     problem.full_clean()
-    _stamp(problem, by=by, reason=gettext_lazy("Reported"))
+    _stamp(problem, by=by)
     problem.save()
     # The secretary hears of problems others raise for the branch (staff, 调度长).
     _tell(
@@ -218,7 +219,8 @@ def problem_analyse(
     problem.accepted_at = None
     # A new assignment starts a new clock: escalate again if this one is missed too.
     problem.escalated_at = None
-    _stamp(problem, by=by, reason=gettext_lazy("Assigned again after an objection") if reassigned else gettext_lazy("Analysed and assigned"))
+    # The history shows the new status; a reason is added only where it says more.
+    _stamp(problem, by=by, reason=gettext_lazy("Assigned again after an objection") if reassigned else "")
     problem.save()
 
     co_due = cal.add_working_days(today, limits["co_unit_answer"])
@@ -271,7 +273,7 @@ def problem_accept(*, problem: ProblemCase, by, today: datetime.date | None = No
     ensure_transition(PROBLEM_TRANSITIONS, ProblemStatus, problem.status, ProblemStatus.ACCEPTED)
     problem.status = ProblemStatus.ACCEPTED
     problem.accepted_at = timezone.now()
-    _stamp(problem, by=by, reason=gettext_lazy("Accepted by the unit"))
+    _stamp(problem, by=by)
     problem.save()
     _tell(
         [problem.analysed_by, branch_secretary_user(problem.branch_id)],
@@ -301,7 +303,7 @@ def problem_object(*, problem: ProblemCase, by, reason: str, today: datetime.dat
     problem.status = ProblemStatus.OBJECTED
     problem.objection = reason
     problem.objected_at = timezone.now()
-    _stamp(problem, by=by, reason=gettext_lazy("Objected by the unit"))
+    _stamp(problem, by=by, reason=reason)
     problem.save()
     _tell(
         [problem.analysed_by, branch_secretary_user(problem.branch_id)],
@@ -326,7 +328,7 @@ def problem_resolve(*, problem: ProblemCase, by, resolution: str, evidence=()) -
     problem.status = ProblemStatus.RESOLVED
     problem.resolution = resolution
     problem.resolved_at = timezone.now()
-    _stamp(problem, by=by, reason=gettext_lazy("Resolved, awaiting verification"))
+    _stamp(problem, by=by)
     problem.save()
     saved = []
     try:
@@ -374,7 +376,7 @@ def problem_verify(
         problem.verified_at = timezone.now()
         problem.verified_by = by
         problem.verification_note = note
-        _stamp(problem, by=by, reason=gettext_lazy("Verified and closed"))
+        _stamp(problem, by=by)
         problem.save()
         _tell(
             liaisons,
@@ -388,7 +390,7 @@ def problem_verify(
         problem.status = ProblemStatus.ACCEPTED
         problem.verification_note = note
         problem.resolved_at = None
-        _stamp(problem, by=by, reason=gettext_lazy("Verification refused, back to the unit"))
+        _stamp(problem, by=by, reason=note)
         problem.save()
         _tell(
             liaisons,

@@ -8,9 +8,12 @@ them, so grants are real.
 """
 
 import datetime
+import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
 
@@ -26,7 +29,16 @@ from tests.projects.factories import appoint_secretary, make_branch, make_projec
 EVE_OF_NATIONAL_DAY = datetime.date(2026, 9, 30)
 
 
+def ensure_seed_data():
+    """The rows data migrations wrote: the role groups and the working-day calendar. A browser
+    test's flush empties them from a reused test database; both are idempotent."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    importlib.import_module("mechanisms.migrations.0005_seed_work_calendar").seed(apps, None)
+
+
 def build_world(org_tree, make_user) -> SimpleNamespace:
+    ensure_seed_data()
     t = org_tree
     land = Organization.objects.create(name="市自然资源和规划局", kind=OrganizationKind.DEPARTMENT, parent=t["city_a"])
     power = Organization.objects.create(name="国网靖江市供电公司", kind=OrganizationKind.ENTERPRISE, parent=t["city_a"])

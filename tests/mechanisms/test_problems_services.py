@@ -44,7 +44,7 @@ class TestReport:
         assert problem.status == ProblemStatus.REPORTED
         assert problem.created_by == world.secretary
         row = problem.history.get()
-        assert row.history_user == world.secretary and row.history_change_reason == "Reported"
+        assert row.history_user == world.secretary and row.history_type == "+"
 
     def test_staff_reports_and_the_secretary_is_told(self, world):
         problem = reported(world, by=world.staff)

@@ -7,6 +7,8 @@ import pytest
 from mechanisms.models import CalendarDay, CalendarDayKind
 from mechanisms.workdays import WorkCalendar, calendar, time_limits
 
+from .problems_world import ensure_seed_data
+
 D = datetime.date
 
 # The 2026 National Day week by hand: Oct 1–7 off; Sun Sep 20 and Sat Oct 10 worked.
@@ -60,7 +62,13 @@ class TestWorkCalendar:
         assert cal.working_days_between(D(2026, 10, 2), D(2026, 10, 2)) == 0
 
 
+@pytest.fixture
+def seeded(db):
+    ensure_seed_data()
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("seeded")
 class TestSeededCalendar:
     """The data migration seeds 2026 from the State Council notice and projects 2027."""
 
