@@ -67,6 +67,19 @@ class TestLists:
                 assert (problem.title in body) == (problem in visible), (name, problem.title)
 
 
+    def test_export_holds_only_what_the_user_may_see(self, world, client_for):
+        import io
+
+        from openpyxl import load_workbook
+
+        analysed(world, title="交办给规划局的问题", co_units=[])
+        reported(world, title="尚未交办的问题")
+        for name, expected in (("liaison", ["交办给规划局的问题"]), ("other_liaison", []), ("staff_b", [])):
+            response = client_for(getattr(world, name)).get(reverse("mechanisms:problem_export"))
+            rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True))
+            assert [r[1] for r in rows] == expected, name
+
+
 class TestRaisePages:
     @pytest.mark.parametrize("name", ["mechanisms:problem_create", "mechanisms:problem_whistle"])
     def test_who_may_raise(self, world, client_for, name):
