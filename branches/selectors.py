@@ -112,9 +112,9 @@ def editable_branches(user) -> QuerySet[Branch]:
 
 def _secretary_subquery(column: str):
     return Subquery(
-        Membership.objects.filter(
-            branch=OuterRef("pk"), role=MembershipRole.SECRETARY, left_on__isnull=True
-        ).values(column)[:1]
+        Membership.objects.filter(branch=OuterRef("pk"), role=MembershipRole.SECRETARY, left_on__isnull=True)
+        .order_by()
+        .values(column)[:1]
     )
 
 
@@ -135,8 +135,13 @@ def branch_list(*, user, filters: dict | None = None, search: str = "") -> Query
         qs.select_related("field", "lead_unit", "supervising_committee")
         .annotate(
             secretary_name=_secretary_subquery("person__name"),
-            # "projects" is the reverse relation from projects.Project: no import needed.
-            project_count=Count("projects"),
+            # A correlated subquery rather than a GROUP BY over the whole list, so that the
+            # paginator's COUNT can drop it. "projects" is the reverse relation from
+            # projects.Project: no import of the projects app needed.
+            project_count=Subquery(
+                Branch.objects.filter(pk=OuterRef("pk")).annotate(n=Count("projects")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
         )
         .order_by("batch", "name", "pk")
     )
