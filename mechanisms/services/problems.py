@@ -49,6 +49,7 @@ from ..selectors_problems import (
     problem_dispatch_chiefs,
     problem_roles,
     reporting_branches,
+    unit_choices_for_branch,
     unit_liaisons,
 )
 from ..workdays import calendar, time_limits
@@ -199,6 +200,11 @@ def problem_analyse(
     if any(u.pk == responsible_unit.pk for u in co_units):
         raise ValidationError(
             {"co_units": _("The responsible unit cannot also be a co-operating unit.")}, code="duplicate_unit"
+        )
+    unit_ids = {responsible_unit.pk, *(u.pk for u in co_units)}
+    if unit_choices_for_branch(problem.branch).filter(pk__in=unit_ids).count() != len(unit_ids):
+        raise ValidationError(
+            {"responsible_unit": _("Choose active units of the branch's own city.")}, code="foreign_unit"
         )
     today = today or timezone.localdate()
     cal, limits = calendar(), time_limits()

@@ -164,6 +164,11 @@ class TestAnalyse:
                 deadline=D(2026, 9, 1), today=EVE_OF_NATIONAL_DAY,
             )
         assert "deadline" in exc.value.error_dict
+        with pytest.raises(ValidationError) as exc:  # a unit of another city
+            services.problem_analyse(
+                problem=problem, by=world.secretary, conclusion="结论", responsible_unit=world.committee_b,
+            )
+        assert "responsible_unit" in exc.value.error_dict
 
 
 # ---------------------------------------------------------------- accept / object
