@@ -100,6 +100,9 @@ class ReminderDelivery(models.Model):
     sent_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     target = models.CharField(_("address"), max_length=300, blank=True)
+    # Each resend by department staff counts here (and in the history, with who pressed it); it
+    # is part of the idempotency key sent to the receiver, so a resend is not dropped as a repeat.
+    resends = models.PositiveSmallIntegerField(_("times resent"), default=0)
 
     history = HistoricalRecords()
 
