@@ -299,6 +299,23 @@ class TestDetailActions:
         assert "已联系企业" in page and 'data-testid="history"' in page and "Analysed and assigned" in page
 
 
+def test_an_attachment_is_served_only_to_who_sees_the_problem(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mechanisms.models import Attachment
+
+    problem = analysed_now(world)
+    png = SimpleUploadedFile("批复.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, content_type="image/png")
+    client_for(world.liaison).post(reverse("mechanisms:attachment_create", args=["problemcase", problem.pk]), {"file": png})
+    attachment = Attachment.objects.get()
+    assert attachment.target == problem and attachment.content_type == "image/png"
+    url = reverse("mechanisms:attachment_download", args=[attachment.pk])
+    response = client_for(world.secretary).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert client_for(world.other_liaison).get(url).status_code == 404
+    assert client_for(world.staff_b).get(url).status_code == 404
+
+
 def test_detail_queries_are_counted(world, client_for):
     """Pin the detail page so a query added per row shows up here."""
     problem = analysed_now(world)
