@@ -9,17 +9,21 @@ transaction the in-app notification is written (so in-app delivery is exactly on
 delivery row per further channel (e-mail, webhook) is created. Those are sent by a Celery
 task after commit; a delivery that fails is retried with backoff by later sweeps, and one
 whose task was lost (broker down, worker killed) is queued again by a later sweep.
+
+Times are wall-clock times in ``settings.TIME_ZONE`` (Asia/Shanghai); "working day" is
+mechanisms.workdays (Monday–Friday, minus holidays, plus make-up workdays).
 """
 
 import datetime
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import CharField, DateTimeField, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Left
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +31,7 @@ from django.utils.translation import override
 
 from branches.models import BranchStatus, MembershipRole
 from branches.roles import Role
-from core.tasks import send_task_now
+from core.tasks import enqueue_on_commit, send_task_now
 from projects.models import Project, ProjectStatus
 
 from ..models import (
@@ -45,7 +49,6 @@ from ..models import (
     ReminderKind,
     ReminderStatus,
     WeeklyReport,
-    WeeklyReportStatus,
 )
 from ..workdays import WorkCalendar
 
@@ -53,25 +56,65 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 OPEN_PROJECT = [ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS]
+# The ball is in the assignee's court (DONE waits for the 调度长's verification instead).
 OPEN_INSTRUCTION = [InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED, InstructionStatus.RETURNED]
-FILED_WEEKLY = [WeeklyReportStatus.SUBMITTED, WeeklyReportStatus.REVIEWED]
+TITLE_MAX = Reminder._meta.get_field("title").max_length
+
+DEFAULTS = {
+    # Daily reminders (dispatch due/overdue, instruction overdue, problems) go out from this time
+    # on working days.
+    "daily_time": datetime.time(9, 0),
+    # The secretary hears of a missing weekly report at this time on the deadline day (or on the
+    # last working day before it when the deadline day is a holiday).
+    "weekly_report_time": datetime.time(9, 0),
+    # The weekly digest to every 调度长: the first working day of the week at this time.
+    "monday_digest_time": datetime.time(8, 30),
+    # An instruction's deadline is a date; it falls due at this time of that day.
+    "instruction_deadline_time": datetime.time(18, 0),
+    "instruction_due_soon_hours": 24,
+    # The 调度长 is told this many working days before a session falls due (and on the day).
+    "dispatch_notice_workdays": 1,
+    # A reported problem should be analysed within this many working days.
+    "problem_analyse_workdays": 1,
+    # A reminder held by quiet hours goes out at this time of the next working morning.
+    "quiet_morning": datetime.time(8, 30),
+    # A 调度长 may nudge the same person about the same thing once in this many hours.
+    "nudge_interval_hours": 4,
+    # E-mail / webhook: tries in all, and the wait before each retry (minutes; the sweep that
+    # runs after the wait has passed sends it, so the real wait is rounded up to the sweep).
+    "max_attempts": 5,
+    "backoff_minutes": (5, 15, 60, 240),
+    # Reminders claimed per transaction, deliveries per Celery task, seconds one task may spend
+    # sending before it hands the rest to a new task (a slow robot must not hit the time limit).
+    "batch_size": 2000,
+    "delivery_task_batch": 50,
+    "delivery_task_seconds": 120,
+    # A delivery queued this long ago and still pending lost its task: queue it again.
+    "requeue_after_minutes": 10,
+    # Notifications whose e-mail could not be queued (broker down) are e-mailed by a later sweep
+    # if they are at most this old.
+    "notification_email_catchup_hours": 24,
+    # Kinds (ReminderKind values) switched off, e.g. ("monday_digest",).
+    "disabled": (),
+}
+
+
+def _as_time(value) -> datetime.time:
+    if isinstance(value, datetime.time):
+        return value
+    hour, minute = (int(part) for part in str(value).split(":")[:2])
+    return datetime.time(hour, minute)
 
 
 def config() -> dict:
-    defaults = {
-        "daily_time": datetime.time(9, 0),  # daily reminders go out from this time on working days
-        "weekly_report_time": datetime.time(9, 0),  # deadline-day reminder to the secretary
-        "monday_digest_time": datetime.time(8, 30),
-        "instruction_deadline_time": datetime.time(18, 0),  # an instruction is due at this time
-        "instruction_due_soon_hours": 24,
-        "quiet_morning": datetime.time(8, 30),  # a reminder held by quiet hours goes out then
-        "max_attempts": 5,
-        "backoff_minutes": (1, 5, 15, 60),
-        "batch_size": 2000,
-        "requeue_after_minutes": 10,
-        "delivery_task_batch": 200,
-    }
-    return {**defaults, **getattr(settings, "REMINDERS", {})}
+    """The rules' settings: ``DEFAULTS`` overridden by ``settings.REMINDERS`` (times may be given
+    as "HH:MM" strings)."""
+    cfg = {**DEFAULTS, **(getattr(settings, "REMINDERS", None) or {})}
+    for key, value in list(cfg.items()):
+        if key.endswith("_time") or key == "quiet_morning":
+            cfg[key] = _as_time(value)
+    cfg["disabled"] = frozenset(cfg["disabled"])
+    return cfg
 
 
 def weekly_deadline_setting() -> tuple[int, datetime.time]:
@@ -88,6 +131,7 @@ class SweepResult:
     delivered_in_app: int = 0
     postponed: int = 0
     queued: int = 0
+    notification_emails: int = 0
 
     @property
     def total_created(self) -> int:
@@ -106,8 +150,21 @@ class Context:
     def is_working_day(self) -> bool:
         return self.cal.is_working_day(self.today)
 
-    def at(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, time))
+    def at(self, day: datetime.date, at_time: datetime.time) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, at_time))
+
+    def enabled(self, kind: str) -> bool:
+        return kind not in self.cfg["disabled"]
+
+    def daily_window(self) -> bool:
+        """A working day, at or after the daily reminders' time."""
+        return self.is_working_day and self.local_time >= self.cfg["daily_time"]
+
+
+def make_context(now: datetime.datetime | None = None) -> Context:
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    return Context(now=now, today=local.date(), local_time=local.time(), cal=WorkCalendar.load(), cfg=config())
 
 
 def _url_parts(name: str) -> tuple[str, str]:
@@ -127,6 +184,17 @@ def _url_expr(name: str, pk_expr):
     return Concat(Value(prefix), Cast(pk_expr, CharField()), Value(suffix), output_field=CharField())
 
 
+def _safe_reverse(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def _title(prefix: str, expr):
+    return Left(Concat(Value(prefix), expr, output_field=CharField()), TITLE_MAX)
+
+
 _COLUMNS = ("recipient_id", "kind", "object_key", "period", "title", "body", "url", "due_at", "status", "created_at")
 
 
@@ -141,7 +209,7 @@ def _insert_select(qs, *, ctx: Context, recipient, kind: str, label: str, pk, pe
             r_object=Concat(Value(f"{label}:"), Cast(pk, CharField()), output_field=CharField()),
             r_period=period if hasattr(period, "resolve_expression") else Value(str(period), output_field=CharField()),
             r_title=title,
-            r_body=body,
+            r_body=body if hasattr(body, "resolve_expression") else Value(str(body), output_field=CharField()),
             r_url=url,
             r_due=now_value,
             r_status=Value(ReminderStatus.PENDING, output_field=CharField()),
@@ -164,73 +232,108 @@ def _insert_rows(rows: list[Reminder]) -> int:
     """Insert Python-built reminders (digests); existing keys are skipped. Returns new count."""
     if not rows:
         return 0
-    before = Reminder.objects.filter(kind=rows[0].kind, period=rows[0].period).count()
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return Reminder.objects.filter(kind=rows[0].kind, period=rows[0].period).count() - before
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(chunk))
+            params = []
+            for r in chunk:
+                params += [r.recipient_id, r.kind, r.object_key, r.period, r.title[:TITLE_MAX], r.body, r.url, r.due_at,
+                           ReminderStatus.PENDING, r.due_at]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders} ON CONFLICT DO NOTHING", params)
+            inserted += max(cursor.rowcount, 0)
+    return inserted
+
+
+def _iso_week(day: datetime.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 # ---------------------------------------------------------------- the rules
 def rule_dispatch(ctx: Context) -> dict[str, int]:
     """A project's dispatch session is due by its cadence: the 调度长 is told one working day
-    before and on the day; overdue → every working day until a session is recorded."""
-    if not ctx.is_working_day or ctx.local_time < ctx.cfg["daily_time"]:
+    before and on the day; overdue → every working day until a session is recorded.
+
+    A due date on a weekend or holiday counts from the next working day: told the working day
+    before that, "due today" on it, overdue from the working day after."""
+    if not ctx.daily_window():
         return {}
     cal = ctx.cal
-    next_wd = cal.next_working_day(ctx.today, inclusive=False)
+    notice_until = cal.add_working_days(ctx.today, ctx.cfg["dispatch_notice_workdays"])
     prev_wd = cal.previous_working_day(ctx.today)
     base = Project.objects.filter(status__in=OPEN_PROJECT, dispatch_chief__isnull=False, next_dispatch_on__isnull=False)
     url = _url_expr("projects:project_detail", F("pk"))
     common = {"ctx": ctx, "recipient": F("dispatch_chief_id"), "label": "project", "pk": F("pk"), "url": url}
-    return {
-        # due on the next working day (a due date on a weekend or holiday counts from the next working day)
-        ReminderKind.DISPATCH_DUE_SOON: _insert_select(
-            base.filter(next_dispatch_on__gt=ctx.today, next_dispatch_on__lte=next_wd),
+    counts = {}
+    if ctx.enabled(ReminderKind.DISPATCH_DUE_SOON):
+        counts[ReminderKind.DISPATCH_DUE_SOON] = _insert_select(
+            base.filter(next_dispatch_on__gt=ctx.today, next_dispatch_on__lte=notice_until),
             kind=ReminderKind.DISPATCH_DUE_SOON,
-            period=next_wd.isoformat(),
-            title=Concat(Value(_("Dispatch session due tomorrow: ")), F("name"), output_field=CharField()),
-            body=Value(_("Record the dispatch session of this project by its cadence.")),
+            # Keyed by the due date: a session recorded meanwhile moves it, and the new date is
+            # announced in its turn.
+            period=Cast(F("next_dispatch_on"), CharField()),
+            title=_title(_("Dispatch session due soon: "), F("name")),
+            body=Concat(
+                Value(_("The next dispatch session of this project is due on ")),
+                Cast(F("next_dispatch_on"), CharField()),
+                Value(_(". Record it by its cadence.")),
+                output_field=CharField(),
+            ),
             **common,
-        ),
-        ReminderKind.DISPATCH_DUE: _insert_select(
+        )
+    if ctx.enabled(ReminderKind.DISPATCH_DUE):
+        counts[ReminderKind.DISPATCH_DUE] = _insert_select(
             base.filter(next_dispatch_on__gt=prev_wd, next_dispatch_on__lte=ctx.today),
             kind=ReminderKind.DISPATCH_DUE,
             period=ctx.today.isoformat(),
-            title=Concat(Value(_("Dispatch session due today: ")), F("name"), output_field=CharField()),
-            body=Value(_("Record the dispatch session of this project today.")),
+            title=_title(_("Dispatch session due today: "), F("name")),
+            body=_("Record the dispatch session of this project today."),
             **common,
-        ),
-        ReminderKind.DISPATCH_OVERDUE: _insert_select(
+        )
+    if ctx.enabled(ReminderKind.DISPATCH_OVERDUE):
+        counts[ReminderKind.DISPATCH_OVERDUE] = _insert_select(
             base.filter(next_dispatch_on__lte=prev_wd),
             kind=ReminderKind.DISPATCH_OVERDUE,
             period=ctx.today.isoformat(),
-            title=Concat(Value(_("Dispatch session overdue: ")), F("name"), output_field=CharField()),
-            body=Value(_("The dispatch session of this project is overdue; record one as soon as possible.")),
+            title=_title(_("Dispatch session overdue: "), F("name")),
+            body=Concat(
+                Value(_("The dispatch session of this project was due on ")),
+                Cast(F("next_dispatch_on"), CharField()),
+                Value(_("; record one as soon as possible.")),
+                output_field=CharField(),
+            ),
             **common,
-        ),
-    }
+        )
+    return counts
 
 
 def rule_instructions(ctx: Context) -> dict[str, int]:
-    """24 hours before its deadline → the assignee; overdue → the assignee and the 调度长, daily."""
+    """24 hours before its deadline → the assignee (a person, or the liaisons of a unit);
+    overdue → the assignee and the 调度长, every working day."""
     cfg = ctx.cfg
     due_time = cfg["instruction_deadline_time"]
-    # The one deadline date whose due moment falls within the next 24 hours.
+    # The one deadline date whose due moment falls within the next 24 hours (or has not passed).
     soon_date = ctx.today if ctx.local_time < due_time else ctx.today + datetime.timedelta(days=1)
     window_open = ctx.at(soon_date, due_time) - datetime.timedelta(hours=cfg["instruction_due_soon_hours"]) <= ctx.now
     url = "mechanisms:instruction_detail"
-    counts = {ReminderKind.INSTRUCTION_DUE_SOON: 0, ReminderKind.INSTRUCTION_OVERDUE: 0}
+    counts = {}
 
     def to_assignees(instructions, *, kind, period, title_prefix, body):
+        by_deadline = period == "deadline"
         n = _insert_select(
-            instructions.filter(assignee_user__isnull=False),
+            instructions.filter(assignee_user__isnull=False, assignee_user__is_active=True),
             ctx=ctx,
             recipient=F("assignee_user_id"),
             kind=kind,
             label="instruction",
             pk=F("pk"),
-            period=period,
-            title=Concat(Value(title_prefix), F("title"), output_field=CharField()),
-            body=Value(body),
+            period=Cast(F("deadline"), CharField()) if by_deadline else period,
+            title=_title(title_prefix, F("title")),
+            body=body,
             url=_url_expr(url, F("pk")),
         )
         # Unit assignments reach the unit's liaisons: one row per (liaison, instruction).
@@ -239,6 +342,9 @@ def rule_instructions(ctx: Context) -> dict[str, int]:
             is_active=True,
             organization__instructions__in=instructions.filter(assignee_user__isnull=True),
         )
+        liaison_period = (
+            Cast(F("organization__instructions__deadline"), CharField()) if by_deadline else period
+        )
         n += _insert_select(
             liaisons,
             ctx=ctx,
@@ -246,26 +352,29 @@ def rule_instructions(ctx: Context) -> dict[str, int]:
             kind=kind,
             label="instruction",
             pk=F("organization__instructions__pk"),
-            period=period,
-            title=Concat(Value(title_prefix), F("organization__instructions__title"), output_field=CharField()),
-            body=Value(body),
+            period=liaison_period,
+            title=_title(title_prefix, F("organization__instructions__title")),
+            body=body,
             url=_url_expr(url, F("organization__instructions__pk")),
         )
         return n
 
     open_instructions = Instruction.objects.filter(status__in=OPEN_INSTRUCTION)
-    if window_open:
-        counts[ReminderKind.INSTRUCTION_DUE_SOON] += to_assignees(
-            open_instructions.filter(deadline=soon_date),
+    if window_open and ctx.enabled(ReminderKind.INSTRUCTION_DUE_SOON):
+        due_soon = open_instructions.filter(deadline=soon_date)
+        counts[ReminderKind.INSTRUCTION_DUE_SOON] = to_assignees(
+            due_soon,
             kind=ReminderKind.INSTRUCTION_DUE_SOON,
-            period="once",
+            # Keyed by the deadline: an extended deadline is announced again.
+            period="deadline",
             title_prefix=_("Instruction due within 24 hours: "),
-            body=_("Complete the instruction and report the result before its deadline."),
+            body=_("Complete the instruction and report the result before its deadline (%(date)s %(time)s).")
+            % {"date": soon_date.isoformat(), "time": due_time.strftime("%H:%M")},
         )
-    if ctx.is_working_day and ctx.local_time >= cfg["daily_time"]:
+    if ctx.daily_window() and ctx.enabled(ReminderKind.INSTRUCTION_OVERDUE):
         overdue = open_instructions.filter(deadline__lt=ctx.today)
         period = ctx.today.isoformat()
-        counts[ReminderKind.INSTRUCTION_OVERDUE] += to_assignees(
+        n = to_assignees(
             overdue,
             kind=ReminderKind.INSTRUCTION_OVERDUE,
             period=period,
@@ -273,7 +382,7 @@ def rule_instructions(ctx: Context) -> dict[str, int]:
             body=_("This instruction is past its deadline; complete it and report the result."),
         )
         # The 调度长 hears of every overdue instruction of their projects, daily.
-        counts[ReminderKind.INSTRUCTION_OVERDUE] += _insert_select(
+        n += _insert_select(
             overdue.filter(project__dispatch_chief__isnull=False),
             ctx=ctx,
             recipient=F("project__dispatch_chief_id"),
@@ -281,41 +390,89 @@ def rule_instructions(ctx: Context) -> dict[str, int]:
             label="instruction",
             pk=F("pk"),
             period=period,
-            title=Concat(Value(_("Instruction overdue (escalated): ")), F("title"), output_field=CharField()),
-            body=Value(_("An instruction of your project is past its deadline.")),
+            title=_title(_("Instruction overdue (escalated): "), F("title")),
+            body=_("An instruction of your project is past its deadline."),
             url=_url_expr(url, F("pk")),
         )
+        counts[ReminderKind.INSTRUCTION_OVERDUE] = n
     return counts
 
 
-def _iso_week(day: datetime.date) -> str:
-    year, week, _weekday = day.isocalendar()
-    return f"{year}-W{week:02d}"
+# ---------------------------------------------------------------- weekly reports
+@dataclass(frozen=True)
+class ReportWeek:
+    monday: datetime.date
+    deadline_day: datetime.date
+    deadline: datetime.datetime
+
+    @property
+    def label(self) -> str:
+        return _iso_week(self.monday)
 
 
-def _branches_missing_report(ctx: Context):
+def report_week(ctx: Context, monday: datetime.date) -> ReportWeek:
+    weekday, deadline_time = weekly_deadline_setting()
+    deadline_day = monday + datetime.timedelta(days=weekday)
+    return ReportWeek(monday, deadline_day, ctx.at(deadline_day, deadline_time))
+
+
+def last_report_week(ctx: Context) -> ReportWeek:
+    """The most recent week whose weekly-report deadline has passed."""
+    this = report_week(ctx, ctx.today - datetime.timedelta(days=ctx.today.weekday()))
+    return this if ctx.now >= this.deadline else report_week(ctx, this.monday - datetime.timedelta(days=7))
+
+
+def branches_missing_report(monday: datetime.date):
+    """Active branches with no report filed for the week of ``monday`` (a report counts as filed
+    once submitted, even if it was returned for revision afterwards)."""
     from branches.models import Branch
 
-    year, week, _weekday = ctx.today.isocalendar()
-    filed = WeeklyReport.objects.filter(branch=OuterRef("pk"), iso_year=year, iso_week=week, status__in=FILED_WEEKLY)
+    year, week, _weekday = monday.isocalendar()
+    filed = WeeklyReport.objects.filter(branch=OuterRef("pk"), iso_year=year, iso_week=week, submitted_at__isnull=False)
     return Branch.objects.filter(status=BranchStatus.ACTIVE).exclude(Exists(filed))
+
+
+def secretary_reminder_day(cal: WorkCalendar, week: ReportWeek) -> datetime.date | None:
+    """The deadline day, or the last working day before it in the same week when it is a holiday
+    (None when the week has no working day up to the deadline)."""
+    day = week.deadline_day
+    while day >= week.monday:
+        if cal.is_working_day(day):
+            return day
+        day -= datetime.timedelta(days=1)
+    return None
+
+
+def digest_from(ctx: Context, week: ReportWeek) -> datetime.datetime:
+    """The digest goes out at the deadline, or the next working morning if that is no working day."""
+    if ctx.cal.is_working_day(week.deadline_day):
+        return week.deadline
+    return ctx.at(ctx.cal.next_working_day(week.deadline_day), ctx.cfg["daily_time"])
 
 
 def rule_weekly_reports(ctx: Context) -> dict[str, int]:
     """Deadline day at 09:00 → the secretary of each branch that has not filed; after the
     deadline → one digest to each 调度长 listing their branches still missing."""
-    weekday, deadline_time = weekly_deadline_setting()
-    # The deadline of this ISO week.
-    monday = ctx.today - datetime.timedelta(days=ctx.today.weekday())
-    deadline_day = monday + datetime.timedelta(days=weekday)
-    deadline = ctx.at(deadline_day, deadline_time)
-    period = _iso_week(ctx.today)
     counts = {}
-    if ctx.today == deadline_day and ctx.local_time >= ctx.cfg["weekly_report_time"] and ctx.now < deadline:
-        missing = _branches_missing_report(ctx).filter(
+    this_week = report_week(ctx, ctx.today - datetime.timedelta(days=ctx.today.weekday()))
+    remind_day = secretary_reminder_day(ctx.cal, this_week)
+    if (
+        ctx.enabled(ReminderKind.WEEKLY_REPORT_DUE)
+        and remind_day == ctx.today
+        and ctx.local_time >= ctx.cfg["weekly_report_time"]
+        and ctx.now < this_week.deadline
+    ):
+        missing = branches_missing_report(this_week.monday).filter(
             memberships__role=MembershipRole.SECRETARY,
             memberships__left_on__isnull=True,
             memberships__person__user__isnull=False,
+            memberships__person__user__is_active=True,
+        )
+        local_deadline = timezone.localtime(this_week.deadline)
+        when = (
+            _("today at %(time)s") % {"time": f"{local_deadline:%H:%M}"}
+            if remind_day == this_week.deadline_day
+            else _("on %(date)s at %(time)s") % {"date": f"{local_deadline:%Y-%m-%d}", "time": f"{local_deadline:%H:%M}"}
         )
         counts[ReminderKind.WEEKLY_REPORT_DUE] = _insert_select(
             missing,
@@ -324,38 +481,39 @@ def rule_weekly_reports(ctx: Context) -> dict[str, int]:
             kind=ReminderKind.WEEKLY_REPORT_DUE,
             label="branch",
             pk=F("pk"),
-            period=period,
-            title=Concat(Value(_("Weekly report due today: ")), F("name"), output_field=CharField()),
-            body=Value(
-                _("This week's report is due today at %(time)s.") % {"time": deadline_time.strftime("%H:%M")}
-            ),
+            period=this_week.label,
+            title=_title(_("Weekly report due: "), F("name")),
+            body=_("This week's report is due %(when)s and has not been submitted yet.") % {"when": when},
             url=Value(_safe_reverse("mechanisms:secretary_home")),
         )
-    if ctx.now >= deadline and ctx.today <= deadline_day + datetime.timedelta(days=2):
+    week = last_report_week(ctx)
+    next_deadline = week.deadline + datetime.timedelta(days=7)
+    if ctx.enabled(ReminderKind.WEEKLY_REPORT_MISSING) and digest_from(ctx, week) <= ctx.now < next_deadline:
         rows = (
             Project.objects.filter(
                 status__in=OPEN_PROJECT,
                 dispatch_chief__isnull=False,
-                branch__in=_branches_missing_report(ctx),
+                dispatch_chief__is_active=True,
+                branch__in=branches_missing_report(week.monday),
             )
-            .order_by("dispatch_chief_id", "branch__name")
-            .values_list("dispatch_chief_id", "branch__name")
+            .order_by("dispatch_chief_id", "branch__name", "branch_id")
+            .values_list("dispatch_chief_id", "branch_id", "branch__name")
             .distinct()
         )
-        by_chief: dict[int, list[str]] = {}
-        for chief_id, branch_name in rows:
-            names = by_chief.setdefault(chief_id, [])
-            if branch_name not in names:
-                names.append(branch_name)
+        by_chief: dict[int, dict[int, str]] = {}
+        for chief_id, branch_id, branch_name in rows.iterator(chunk_size=5000):
+            by_chief.setdefault(chief_id, {})[branch_id] = branch_name
+        url = _safe_reverse("mechanisms:cockpit")
         reminders = [
             Reminder(
                 recipient_id=chief_id,
                 kind=ReminderKind.WEEKLY_REPORT_MISSING,
                 object_key="-",
-                period=period,
-                title=_("%(count)d branches have not filed this week's report") % {"count": len(names)},
-                body="\n".join(f"· {name}" for name in names),
-                url=_safe_reverse("mechanisms:cockpit"),
+                period=week.label,
+                title=_("%(count)d branches have not filed the weekly report of %(week)s")
+                % {"count": len(names), "week": week.label},
+                body="\n".join(f"· {name}" for name in names.values()),
+                url=url,
                 due_at=ctx.now,
             )
             for chief_id, names in by_chief.items()
@@ -365,7 +523,9 @@ def rule_weekly_reports(ctx: Context) -> dict[str, int]:
 
 
 def rule_project_red(ctx: Context) -> dict[str, int]:
-    """A project turning red → its 调度长 at once (once per red spell)."""
+    """A project turning red → its 调度长 at once (once per red spell: keyed by its first day)."""
+    if not ctx.enabled(ReminderKind.PROJECT_RED):
+        return {}
     qs = Project.objects.filter(
         status__in=OPEN_PROJECT, light="red", red_since__isnull=False, dispatch_chief__isnull=False
     )
@@ -378,99 +538,117 @@ def rule_project_red(ctx: Context) -> dict[str, int]:
             label="project",
             pk=F("pk"),
             period=Cast(F("red_since"), CharField()),
-            title=Concat(Value(_("Project turned red: ")), F("name"), output_field=CharField()),
-            body=Value(_("The project has fallen behind its schedule. Consider a dispatch session.")),
+            title=_title(_("Project turned red: "), F("name")),
+            body=_("The project has fallen behind its schedule. Consider a dispatch session."),
             url=_url_expr("projects:project_detail", F("pk")),
         )
     }
 
 
 def rule_problems(ctx: Context) -> dict[str, int]:
-    """A problem not analysed within one working day, or not accepted by its unit within its
-    limit → the 调度长 of its project (or of the branch's projects)."""
-    if not ctx.is_working_day:
+    """A problem not analysed within its limit (working days after it was reported), or not
+    accepted by its unit by its accept-by date → the 调度长 of its project (or, for a problem
+    raised for the whole branch, of the branch's open projects). Once per lapse."""
+    if not ctx.daily_window() or not ctx.enabled(ReminderKind.PROBLEM_UNATTENDED):
         return {}
-    prev_wd = ctx.cal.previous_working_day(ctx.today)
-    cutoff = ctx.at(prev_wd, datetime.time(0, 0))
-    not_analysed = ProblemCase.objects.filter(status=ProblemStatus.REPORTED, created_at__lt=cutoff)
+    cutoff_day = ctx.today
+    for _i in range(ctx.cfg["problem_analyse_workdays"]):
+        cutoff_day = ctx.cal.previous_working_day(cutoff_day)
+    not_analysed = ProblemCase.objects.filter(status=ProblemStatus.REPORTED, created_at__lt=ctx.at(cutoff_day, datetime.time(0, 0)))
     not_accepted = ProblemCase.objects.filter(status=ProblemStatus.ANALYSED, accept_due_on__lt=ctx.today)
     url = "mechanisms:problem_detail"
     total = 0
     for qs, period, prefix in (
-        (not_analysed, "not_analysed", _("Problem not analysed in time: ")),
-        (not_accepted, "not_accepted", _("Problem not accepted by its unit in time: ")),
+        (not_analysed, Value("not_analysed", output_field=CharField()), _("Problem not analysed in time: ")),
+        # Keyed by the accept-by date: a problem assigned again after an objection can lapse again.
+        (
+            not_accepted,
+            Concat(Value("not_accepted:"), Cast(F("accept_due_on"), CharField()), output_field=CharField()),
+            _("Problem not accepted by its unit in time: "),
+        ),
     ):
         common = {
             "ctx": ctx,
             "kind": ReminderKind.PROBLEM_UNATTENDED,
             "label": "problemcase",
             "period": period,
-            "body": Value(_("Follow up the problem so that it is analysed and taken on.")),
+            "pk": F("pk"),
+            "title": _title(prefix, F("title")),
+            "body": _("Follow up the problem so that it is analysed and taken on."),
+            "url": _url_expr(url, F("pk")),
         }
         total += _insert_select(
-            qs.filter(project__dispatch_chief__isnull=False),
-            recipient=F("project__dispatch_chief_id"),
-            pk=F("pk"),
-            title=Concat(Value(prefix), F("title"), output_field=CharField()),
-            url=_url_expr(url, F("pk")),
-            **common,
+            qs.filter(project__dispatch_chief__isnull=False), recipient=F("project__dispatch_chief_id"), **common
         )
-        # No project: every 调度长 of the branch's projects.
+        # No project: every 调度长 of the branch's open projects (one filter: one join).
         total += _insert_select(
-            qs.filter(project__isnull=True, branch__projects__dispatch_chief__isnull=False),
+            qs.filter(
+                project__isnull=True,
+                branch__projects__dispatch_chief__isnull=False,
+                branch__projects__status__in=OPEN_PROJECT,
+            ),
             recipient=F("branch__projects__dispatch_chief_id"),
-            pk=F("pk"),
-            title=Concat(Value(prefix), F("title"), output_field=CharField()),
-            url=_url_expr(url, F("pk")),
             **common,
         )
     return {ReminderKind.PROBLEM_UNATTENDED: total}
 
 
+def first_working_day_of_week(cal: WorkCalendar, day: datetime.date) -> datetime.date | None:
+    monday = day - datetime.timedelta(days=day.weekday())
+    for offset in range(7):
+        candidate = monday + datetime.timedelta(days=offset)
+        if cal.is_working_day(candidate):
+            return candidate
+    return None
+
+
 def rule_monday_digest(ctx: Context) -> dict[str, int]:
-    """Monday 08:30: every 调度长 gets a digest of their projects."""
-    if ctx.today.weekday() != 0 or ctx.local_time < ctx.cfg["monday_digest_time"]:
+    """Monday 08:30 (the first working day of the week when Monday is a holiday): every 调度长
+    gets a digest of their open projects, worst light first."""
+    if not ctx.enabled(ReminderKind.MONDAY_DIGEST):
+        return {}
+    if first_working_day_of_week(ctx.cal, ctx.today) != ctx.today or ctx.local_time < ctx.cfg["monday_digest_time"]:
         return {}
     rows = (
-        Project.objects.filter(status__in=OPEN_PROJECT, dispatch_chief__isnull=False)
+        Project.objects.filter(status__in=OPEN_PROJECT, dispatch_chief__isnull=False, dispatch_chief__is_active=True)
         .order_by("dispatch_chief_id", "light", "deadline")
         .values_list("dispatch_chief_id", "name", "light", "deadline", "next_dispatch_on")
     )
     light_names = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
-    digest: dict[int, list[str]] = {}
-    for chief_id, name, light, deadline, next_dispatch in rows:
-        line = _("%(name)s — %(light)s, deadline %(deadline)s, next dispatch %(next)s") % {
-            "name": name,
-            "light": light_names.get(light, light),
-            "deadline": deadline,
-            "next": next_dispatch or "—",
-        }
-        digest.setdefault(chief_id, []).append(f"· {line}")
+    order = {"red": 0, "yellow": 1, "green": 2}
+    digest: dict[int, list[tuple]] = {}
+    for chief_id, name, light, deadline, next_dispatch in rows.iterator(chunk_size=5000):
+        digest.setdefault(chief_id, []).append((order.get(light, 3), deadline, name, light, next_dispatch))
     period = _iso_week(ctx.today)
-    reminders = [
-        Reminder(
-            recipient_id=chief_id,
-            kind=ReminderKind.MONDAY_DIGEST,
-            object_key="-",
-            period=period,
-            title=_("This week's projects (%(count)d)") % {"count": len(lines)},
-            body="\n".join(lines),
-            url=_safe_reverse("mechanisms:cockpit"),
-            due_at=ctx.now,
+    url = _safe_reverse("mechanisms:cockpit")
+    reminders = []
+    for chief_id, items in digest.items():
+        items.sort(key=lambda item: (item[0], item[1]))
+        red = sum(1 for item in items if item[3] == "red")
+        due = sum(1 for item in items if item[4] and item[4] <= ctx.today)
+        lines = [
+            "· "
+            + _("%(name)s — %(light)s, deadline %(deadline)s, next dispatch %(next)s")
+            % {"name": name, "light": light_names.get(light, light), "deadline": deadline, "next": next_dispatch or "—"}
+            for _o, deadline, name, light, next_dispatch in items
+        ]
+        reminders.append(
+            Reminder(
+                recipient_id=chief_id,
+                kind=ReminderKind.MONDAY_DIGEST,
+                object_key="-",
+                period=period,
+                title=_("This week's projects: %(count)d, %(red)d red, %(due)d sessions due")
+                % {"count": len(items), "red": red, "due": due},
+                body="\n".join(lines),
+                url=url,
+                due_at=ctx.now,
+            )
         )
-        for chief_id, lines in digest.items()
-    ]
     return {ReminderKind.MONDAY_DIGEST: _insert_rows(reminders)}
 
 
 RULES = (rule_dispatch, rule_instructions, rule_weekly_reports, rule_project_red, rule_problems, rule_monday_digest)
-
-
-def _safe_reverse(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
 
 
 # ---------------------------------------------------------------- quiet hours
@@ -494,15 +672,22 @@ def quiet_release_at(ctx: Context, pref: NotificationPreference) -> datetime.dat
 
 
 # ---------------------------------------------------------------- delivery
-def _claim_and_deliver(ctx: Context, result: SweepResult) -> tuple[int, list[int]]:
+def webhook_target(pref: NotificationPreference | None, organization_url: str) -> str:
+    """The user's own robot if they set one, else their unit's; only when they switched it on."""
+    if pref is None or not pref.webhook:
+        return ""
+    return pref.webhook_url or organization_url or ""
+
+
+def _claim_and_deliver(ctx: Context, result: SweepResult, *, ids=None) -> tuple[int, list[int]]:
     """Claim one batch of due reminders; write in-app notifications and channel deliveries.
     Returns (how many were claimed, ids of the deliveries to send after commit)."""
     with transaction.atomic():
+        due = Reminder.objects.select_for_update(skip_locked=True).filter(status=ReminderStatus.PENDING, due_at__lte=ctx.now)
+        if ids is not None:
+            due = due.filter(id__in=ids)
         batch = list(
-            Reminder.objects.select_for_update(skip_locked=True)
-            .filter(status=ReminderStatus.PENDING, due_at__lte=ctx.now)
-            .order_by("id")
-            .values("id", "recipient_id", "kind", "object_key", "period", "title", "body", "url")[: ctx.cfg["batch_size"]]
+            due.order_by("id").values("id", "recipient_id", "kind", "title", "body", "url")[: ctx.cfg["batch_size"]]
         )
         if not batch:
             return 0, []
@@ -510,9 +695,7 @@ def _claim_and_deliver(ctx: Context, result: SweepResult) -> tuple[int, list[int
         prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=recipient_ids)}
         users = {
             u["id"]: u
-            for u in User.objects.filter(id__in=recipient_ids).values(
-                "id", "email", "is_active", "organization__webhook_url", "organization__webhook_secret"
-            )
+            for u in User.objects.filter(id__in=recipient_ids).values("id", "email", "is_active", "organization__webhook_url")
         }
         held: dict[datetime.datetime, list[int]] = {}
         send, notifications, deliveries = [], [], []
@@ -532,23 +715,24 @@ def _claim_and_deliver(ctx: Context, result: SweepResult) -> tuple[int, list[int
             deliveries.append(
                 ReminderDelivery(reminder_id=row["id"], channel=Channel.IN_APP, status=DeliveryStatus.SENT, attempts=1, sent_at=ctx.now)
             )
-            wants_email = pref.email if pref else True
-            if wants_email and user["email"]:
-                deliveries.append(ReminderDelivery(reminder_id=row["id"], channel=Channel.EMAIL, target=user["email"]))
-            webhook_url = (pref.webhook_url if pref and pref.webhook_url else "") or user["organization__webhook_url"]
-            if pref and pref.webhook and webhook_url:
-                deliveries.append(ReminderDelivery(reminder_id=row["id"], channel=Channel.WEBHOOK, target=webhook_url))
-        for release_at, ids in held.items():
-            Reminder.objects.filter(id__in=ids).update(due_at=release_at)
-        result.postponed += sum(len(ids) for ids in held.values())
+            if (pref.email if pref else True) and user["email"]:
+                deliveries.append(
+                    ReminderDelivery(reminder_id=row["id"], channel=Channel.EMAIL, target=user["email"], enqueued_at=ctx.now)
+                )
+            hook = webhook_target(pref, user["organization__webhook_url"])
+            if hook:
+                deliveries.append(
+                    ReminderDelivery(reminder_id=row["id"], channel=Channel.WEBHOOK, target=hook, enqueued_at=ctx.now)
+                )
+        for release_at, held_ids in held.items():
+            Reminder.objects.filter(id__in=held_ids).update(due_at=release_at)
+        result.postponed += sum(len(held_ids) for held_ids in held.values())
         Notification.objects.bulk_create(notifications)
         created = ReminderDelivery.objects.bulk_create(deliveries)
-        Reminder.objects.filter(id__in=send).update(status=ReminderStatus.SENT, sent_at=ctx.now)
+        if send:
+            Reminder.objects.filter(id__in=send).update(status=ReminderStatus.SENT, sent_at=ctx.now)
         result.delivered_in_app += len(notifications)
-        to_send = [d.pk for d in created if d.channel != Channel.IN_APP]
-        if to_send:
-            ReminderDelivery.objects.filter(pk__in=to_send).update(enqueued_at=ctx.now)
-        return len(batch), to_send
+        return len(batch), [d.pk for d in created if d.channel != Channel.IN_APP]
 
 
 def _requeue_stale(ctx: Context) -> list[int]:
@@ -570,22 +754,43 @@ def _requeue_stale(ctx: Context) -> list[int]:
     return ids
 
 
-def _enqueue_deliveries(ctx: Context, ids: list[int]) -> int:
+def _enqueue_deliveries(ctx_cfg: dict, ids: list[int]) -> int:
+    """Queue the deliveries in chunks; a chunk the broker refused is marked not queued, so the
+    next sweep queues it again at once instead of after ``requeue_after_minutes``."""
     from ..tasks import deliver_reminders
 
-    size = ctx.cfg["delivery_task_batch"]
+    size = ctx_cfg["delivery_task_batch"]
     queued = 0
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
         if send_task_now(deliver_reminders, chunk):
             queued += len(chunk)
+        else:
+            ReminderDelivery.objects.filter(id__in=chunk, status=DeliveryStatus.PENDING).update(enqueued_at=None)
     return queued
 
 
-def make_context(now: datetime.datetime | None = None) -> Context:
-    now = now or timezone.now()
-    local = timezone.localtime(now)
-    return Context(now=now, today=local.date(), local_time=local.time(), cal=WorkCalendar.load(), cfg=config())
+def _catch_up_notification_emails(ctx: Context) -> int:
+    """E-mail the notifications whose e-mail task never reached the broker (it was down when the
+    web request committed). The task sends each at most once (row lock + emailed_at)."""
+    from ..tasks import send_notification_emails
+
+    since = ctx.now - datetime.timedelta(hours=ctx.cfg["notification_email_catchup_hours"])
+    stale_before = ctx.now - datetime.timedelta(minutes=ctx.cfg["requeue_after_minutes"])
+    ids = list(
+        Notification.objects.filter(created_at__gte=since, created_at__lt=stale_before, emailed_at__isnull=True)
+        # Reminders and nudges travel by their own deliveries (the user's channels).
+        .exclude(kind__in=[NotificationKind.REMINDER, NotificationKind.NUDGE])
+        .exclude(recipient__email="")
+        .order_by("id")
+        .values_list("id", flat=True)[: ctx.cfg["batch_size"]]
+    )
+    queued = 0
+    size = ctx.cfg["delivery_task_batch"]
+    for start in range(0, len(ids), size):
+        if send_task_now(send_notification_emails, ids[start : start + size]):
+            queued += len(ids[start : start + size])
+    return queued
 
 
 def reminder_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
@@ -605,68 +810,115 @@ def reminder_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         if claimed < ctx.cfg["batch_size"]:
             break
     to_send.extend(_requeue_stale(ctx))
-    result.queued = _enqueue_deliveries(ctx, sorted(set(to_send)))
+    result.queued = _enqueue_deliveries(ctx.cfg, sorted(set(to_send)))
+    result.notification_emails = _catch_up_notification_emails(ctx)
     return result
 
 
+def reminders_deliver_now(*, reminder_ids: list[int], now: datetime.datetime | None = None) -> int:
+    """Deliver these reminders at once (a nudge must not wait for the next sweep): in-app in the
+    caller's transaction, e-mail and webhook queued after it commits. Quiet hours still apply."""
+    ctx = make_context(now)
+    result = SweepResult()
+    _claimed, ids = _claim_and_deliver(ctx, result, ids=reminder_ids)
+    if ids:
+        cfg = ctx.cfg
+        transaction.on_commit(lambda: _enqueue_deliveries(cfg, ids))
+    return result.delivered_in_app
+
+
 # ---------------------------------------------------------------- channel delivery (Celery task body)
-def _backoff(ctx_cfg: dict, attempts: int) -> datetime.timedelta:
-    steps = ctx_cfg["backoff_minutes"]
+def _backoff(cfg: dict, attempts: int) -> datetime.timedelta:
+    steps = cfg["backoff_minutes"]
     return datetime.timedelta(minutes=steps[min(attempts - 1, len(steps) - 1)])
+
+
+def idempotency_key(delivery: ReminderDelivery) -> str:
+    """What a receiver may deduplicate on: the same for every try of one send, new for a resend."""
+    key = f"reminder-{delivery.reminder_id}-{delivery.channel}"
+    return f"{key}-resend-{delivery.resends}" if delivery.resends else key
 
 
 def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = None) -> dict[str, int]:
     """Send each e-mail / webhook delivery once. The row stays locked while it is sent, so a
     second worker given the same id skips it, and a worker killed mid-send leaves it pending
-    (its transaction dies with it) for the next sweep to queue again."""
+    (its transaction dies with it) for a later sweep to queue again."""
     from ..channels import DeliveryError, send_email, send_webhook
+    from ..tasks import deliver_reminders
 
     cfg = config()
-    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
-    for pk in delivery_ids:
+    started = time.monotonic()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "deferred": 0}
+    for index, pk in enumerate(delivery_ids):
+        if time.monotonic() - started > cfg["delivery_task_seconds"]:
+            # A slow channel must not run the task into its time limit: hand the rest on (if the
+            # broker refuses, they stay queued-but-pending and the sweep re-queues them).
+            rest = list(delivery_ids[index:])
+            send_task_now(deliver_reminders, rest)
+            counts["deferred"] = len(rest)
+            break
         with transaction.atomic():
             delivery = (
                 ReminderDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("reminder", "reminder__recipient", "reminder__recipient__organization")
                 .filter(pk=pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRY])
+                .exclude(channel=Channel.IN_APP)
                 .first()
             )
-            current = now or timezone.now()
+            # A retry is sent only by a task queued after its backoff ran out (the sweep stamps
+            # enqueued_at then); an older duplicate of the task finds it too early and leaves it.
             if delivery is None or (
-                delivery.status == DeliveryStatus.RETRY and delivery.next_attempt_at and delivery.next_attempt_at > current
+                delivery.status == DeliveryStatus.RETRY
+                and delivery.next_attempt_at
+                and (delivery.enqueued_at is None or delivery.enqueued_at < delivery.next_attempt_at)
             ):
                 counts["skipped"] += 1
                 continue
+            current = now or timezone.now()
             reminder = delivery.reminder
-            key = f"reminder-{reminder.pk}-{delivery.channel}"
+            key = idempotency_key(delivery)
             link = f"{settings.SITE_URL.rstrip('/')}{reminder.url}" if reminder.url else ""
             delivery.attempts += 1
             try:
                 if delivery.channel == Channel.EMAIL:
                     send_email(to=delivery.target, subject=reminder.title, body=f"{reminder.body}\n\n{link}".strip(), key=key)
-                elif delivery.channel == Channel.WEBHOOK:
+                else:
                     recipient = reminder.recipient
                     pref = NotificationPreference.objects.filter(user=recipient).first()
                     secret = (pref.webhook_secret if pref and pref.webhook_url else "") or (
                         recipient.organization.webhook_secret if recipient.organization_id else ""
                     )
-                    send_webhook(url=delivery.target, secret=secret, title=reminder.title, body=reminder.body, link=link, key=key)
-                else:
-                    counts["skipped"] += 1
-                    continue
+                    send_webhook(
+                        url=delivery.target,
+                        secret=secret,
+                        title=reminder.title,
+                        body=reminder.body,
+                        link=link,
+                        key=key,
+                        recipient=recipient.get_full_name() or recipient.get_username(),
+                    )
             except (DeliveryError, OSError) as exc:
                 delivery.last_error = str(exc)[:1000]
                 if delivery.attempts >= cfg["max_attempts"]:
                     delivery.status = DeliveryStatus.FAILED
+                    delivery.next_attempt_at = None
                     counts["failed"] += 1
                 else:
                     delivery.status = DeliveryStatus.RETRY
                     delivery.next_attempt_at = current + _backoff(cfg, delivery.attempts)
                     counts["retry"] += 1
+                logger.warning("reminder delivery %s (%s) failed, try %s: %s", delivery.pk, delivery.channel, delivery.attempts, exc)
             else:
                 delivery.status = DeliveryStatus.SENT
                 delivery.sent_at = timezone.now()
                 delivery.last_error = ""
+                delivery.next_attempt_at = None
                 counts["sent"] += 1
             delivery.save()
     return counts
+
+
+def _enqueue_one(delivery_id: int) -> None:
+    from ..tasks import deliver_reminders
+
+    enqueue_on_commit(deliver_reminders, [delivery_id])
