@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("mechanisms/", include("mechanisms.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("exports/", include("core.urls")),
 ]
 
 handler403 = "core.views.error_403"

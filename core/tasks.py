@@ -40,3 +40,12 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
 def ping(value: int) -> int:
     """A trivial task that proves a worker round trip (used by health checks and tests)."""
     return value + 1
+
+
+# A large export may run for minutes: its own limits, above the default five.
+@shared_task(name="core.export_run", time_limit=3600, soft_time_limit=3540)
+def export_run(job_id: int) -> None:
+    """Write the workbook of one export job (core.exports)."""
+    from .exports import export_job_run
+
+    export_job_run(job_id=job_id)

@@ -149,6 +149,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
+# Excel exports up to this many rows are written in the request; larger ones by a Celery worker
+# (core.exports), with a progress page and a download link when done.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=3000)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -199,6 +202,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mechanisms.tasks.reminder_sweep",
         "schedule": crontab(minute=f"*/{REMINDER_SWEEP_MINUTES}"),
         "options": {"expires": REMINDER_SWEEP_MINUTES * 60},
+    },
+    # Lights change as time passes: recompute every open project's light each night (after the
+    # date changes, before the working day), so the red-project reminder fires without a new figure.
+    "refresh-project-lights": {
+        "task": "projects.tasks.refresh_all_lights",
+        "schedule": crontab(hour=env.int("LIGHT_REFRESH_HOUR", default=6), minute=0),
+        "options": {"expires": 3 * 60 * 60},
     },
 }
 

@@ -1,0 +1,292 @@
+"""Excel exports of every list, built once: small ones in the request, large ones by a worker.
+
+A list registers a *builder* under a name::
+
+    register_export("projects", project_export_data)
+
+``builder(user, params)`` gets the user and the list's query string (a QueryDict) and returns an
+``ExportData`` — (title, headers, rows, count[, widths]) — from the same selector as the page, so
+the export holds exactly the rows the user sees with the filters applied. ``rows`` must be lazy
+(a generator over ``queryset.iterator()``): nothing is read until the workbook is written.
+
+``export_start`` counts the rows: up to ``settings.EXPORT_SYNC_MAX_ROWS`` the workbook is written
+at once; above it an ``ExportJob`` is saved and ``core.export_run`` enqueued after the commit. The
+worker rebuilds the rows with the job owner's visibility, streams them into a write-only workbook
+(memory stays flat whatever the size), updates the job's progress every ``PROGRESS_EVERY`` rows
+and stores the file under a random name in ``MEDIA_ROOT/exports/``. Only the owner sees the job
+or downloads its file (core.views_exports: anyone else gets a 404).
+"""
+
+import logging
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files import File
+from django.db import transaction
+from django.http import QueryDict
+from django.urls import get_resolver
+from django.utils import timezone, translation
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+from .models import EXPORT_JOB_TRANSITIONS, ExportJob, ExportJobStatus
+from .workflow import ensure_transition
+from .xlsx import _cell_value
+
+logger = logging.getLogger(__name__)
+
+# How often the worker writes its progress to the job row (one UPDATE per this many rows).
+PROGRESS_EVERY = 500
+# Query-string keys of a list page that are not filters.
+_NOT_FILTERS = frozenset({"page", "export"})
+
+
+class ExportData(NamedTuple):
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    # An int, or a callable returning one (a COUNT query run only when the count is needed).
+    count: int | Callable[[], int]
+    widths: dict | None = None  # {column number (1-based): width}
+
+
+Builder = Callable[[object, QueryDict], ExportData]
+_REGISTRY: dict[str, Builder] = {}
+
+
+class UnknownExport(LookupError):
+    pass
+
+
+def register_export(name: str, builder: Builder | None = None):
+    """Register ``builder`` under ``name``; usable as ``@register_export("name")`` too."""
+    if builder is None:
+        return lambda fn: register_export(name, fn)
+    existing = _REGISTRY.get(name)
+    if existing is not None and _identity(existing) != _identity(builder):
+        raise ImproperlyConfigured(f"Two exports are registered as {name!r}: {_identity(existing)} and {_identity(builder)}.")
+    _REGISTRY[name] = builder
+    return builder
+
+
+def _identity(fn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def get_builder(name: str) -> Builder:
+    """The builder registered as ``name``.
+
+    Builders register when their views module is imported. A web process has imported them all
+    through the URLconf; a Celery worker has not, so the URLconf is loaded here, which imports
+    every views module and thereby registers every export."""
+    if name not in _REGISTRY:
+        get_resolver().url_patterns  # noqa: B018 (imported for its side effect)
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownExport(name) from None
+
+
+def registered_exports() -> list[str]:
+    get_resolver().url_patterns  # noqa: B018
+    return sorted(_REGISTRY)
+
+
+def normalise_params(params) -> dict[str, list[str]]:
+    """A list page's query string as JSON: ``{key: [values]}`` without paging and export keys."""
+    if params is None:
+        return {}
+    if isinstance(params, QueryDict):
+        items = params.lists()
+    else:
+        items = ((k, v if isinstance(v, (list, tuple)) else [v]) for k, v in dict(params).items())
+    return {str(k): [str(v) for v in values] for k, values in items if k not in _NOT_FILTERS}
+
+
+def params_querydict(params: dict[str, list[str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in (params or {}).items():
+        query.setlist(key, list(values))
+    query._mutable = False
+    return query
+
+
+def build(*, user, name: str, params) -> ExportData:
+    return get_builder(name)(user, params_querydict(normalise_params(params)))
+
+
+def row_count(data: ExportData) -> int:
+    return int(data.count() if callable(data.count) else data.count)
+
+
+def export_filename(title) -> str:
+    return f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def sync_max_rows() -> int:
+    return int(getattr(settings, "EXPORT_SYNC_MAX_ROWS", 3000))
+
+
+# ---------------------------------------------------------------- the workbook
+def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, every: int = PROGRESS_EVERY) -> int:
+    """Write a workbook that looks like ``core.xlsx.build_workbook``'s (bold merged title row,
+    shaded header row, frozen panes) into ``stream``, row by row; return the number of rows.
+
+    openpyxl's write-only mode keeps rows in a temporary file, not in memory, so a million-row
+    export costs what a hundred-row one does."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=_sheet_title(title))
+    headers = [str(h) for h in headers]
+    for index, header in enumerate(headers, start=1):
+        width = (widths or {}).get(index) or max(10, min(40, len(header) * 2 + 4))
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A3"
+    title_cell = WriteOnlyCell(ws, value=str(title))
+    title_cell.font = Font(bold=True, size=14)
+    title_cell.alignment = Alignment(horizontal="center")
+    ws.append([title_cell])
+    ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=max(1, len(headers)), max_row=1))
+    fill = PatternFill("solid", fgColor="DDE5F0")
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_cells.append(cell)
+    ws.append(header_cells)
+    written = 0
+    for row in rows:
+        ws.append([_cell_value(value) for value in row])
+        written += 1
+        if on_progress is not None and written % every == 0:
+            on_progress(written)
+    wb.save(stream)
+    return written
+
+
+def _sheet_title(title) -> str:
+    # Excel refuses these characters in a sheet name, and names longer than 31.
+    cleaned = "".join(" " if ch in '[]:*?/\\' else ch for ch in str(title)).strip()
+    return (cleaned or "Sheet")[:31]
+
+
+# ---------------------------------------------------------------- starting an export
+@dataclass
+class ExportOutcome:
+    """Either the workbook's bytes (small exports) or the job writing it (large ones)."""
+
+    filename: str
+    content: bytes | None = None
+    job: ExportJob | None = None
+
+
+def export_start(*, user, name: str, params) -> ExportOutcome:
+    """Export the list ``name`` with ``params`` (its query string) for ``user``."""
+    data = build(user=user, name=name, params=params)
+    total = row_count(data)
+    filename = export_filename(data.title)
+    if total <= sync_max_rows():
+        from io import BytesIO
+
+        out = BytesIO()
+        write_xlsx(out, title=data.title, headers=data.headers, rows=data.rows, widths=data.widths)
+        return ExportOutcome(filename=filename, content=out.getvalue())
+    from .tasks import enqueue_on_commit, export_run
+
+    with transaction.atomic():
+        job = ExportJob(
+            user=user,
+            name=name,
+            params=normalise_params(params),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            title=str(data.title)[:120],
+            total=total,
+            filename=filename[:200],
+        )
+        job._history_user = user
+        job.save()
+        enqueue_on_commit(export_run, job.pk)
+    return ExportOutcome(filename=filename, job=job)
+
+
+# ---------------------------------------------------------------- the worker's part
+def _move(job: ExportJob, target: str, **fields) -> None:
+    ensure_transition(EXPORT_JOB_TRANSITIONS, ExportJobStatus, job.status, target)
+    job.status = target
+    for key, value in fields.items():
+        setattr(job, key, value)
+    job._history_user = job.user
+    job.save()
+
+
+def export_job_run(*, job_id: int) -> ExportJob | None:
+    """Write the workbook of job ``job_id`` (the body of the ``core.export_run`` task).
+
+    Idempotent: a finished job is left alone; a job found running was interrupted (its worker
+    died and the task was delivered again) and starts over. A failure is recorded on the job, not
+    raised: the owner sees it on the job page and can start the export again."""
+    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return job
+    _move(job, ExportJobStatus.RUNNING, started_at=timezone.now(), progress=0, error="")
+    old_file = job.file.name if job.file else ""
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            data = build(user=job.user, name=job.name, params=job.params)
+            total = row_count(data)
+            ExportJob.objects.filter(pk=job.pk).update(total=total)
+            with tempfile.TemporaryFile() as tmp:
+                written = write_xlsx(
+                    tmp,
+                    title=data.title,
+                    headers=data.headers,
+                    rows=data.rows,
+                    widths=data.widths,
+                    on_progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(progress=n),
+                )
+                tmp.seek(0)
+                job.file.save(f"{uuid.uuid4().hex}.xlsx", File(tmp), save=False)
+        _move(
+            job,
+            ExportJobStatus.DONE,
+            progress=written,
+            total=max(total, written),
+            finished_at=timezone.now(),
+            filename=export_filename(data.title)[:200],
+        )
+    except Exception as exc:  # any failure ends on the job page, never as a silent stuck bar
+        logger.exception("Export job %s (%s) failed", job.pk, job.name)
+        job.refresh_from_db(fields=["status"])
+        _move(job, ExportJobStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000])
+    if old_file and old_file != job.file.name:
+        job.file.storage.delete(old_file)
+    return job
+
+
+# ---------------------------------------------------------------- the views' one call
+def export_response(request, name: str):
+    """What a list's export view returns: the workbook, or a redirect to the job's page."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from .xlsx import xlsx_response
+
+    outcome = export_start(user=request.user, name=name, params=request.GET)
+    if outcome.job is not None:
+        messages.info(
+            request,
+            _("The export has %(n)s rows: it is being prepared. You can leave this page and come back to "
+              "download it from “My exports”.") % {"n": outcome.job.total},
+        )
+        return redirect("core:export_job", pk=outcome.job.pk)
+    return xlsx_response(outcome.content, outcome.filename)
