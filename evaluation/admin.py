@@ -2,6 +2,7 @@
 (through the selectors), and final evaluations and appraisals — with their parts — are shown
 read-only: the admin refuses to change or delete them, and so does the model if anything tries."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
@@ -9,10 +10,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches import selectors as branch_selectors
 
-from . import selectors
+from . import selectors, services
 from .models import (
     Adjustment,
     Appraisal,
+    AppraisalGrade,
     Evaluation,
     EvaluationItem,
     EvaluationStatus,
@@ -194,8 +196,19 @@ class AdjustmentAdmin(EvaluationPartAdmin):
         return Adjustment.objects.filter(evaluation__in=selectors.visible_evaluations(user))
 
 
+class AppraisalAdminForm(forms.ModelForm):
+    """The Excellent cap holds in the admin too (the change page runs in one transaction)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("grade") == AppraisalGrade.EXCELLENT and self.instance.pk:
+            services.check_excellent_cap(self.instance)
+        return cleaned
+
+
 @admin.register(Appraisal)
 class AppraisalAdmin(LockedWhenFinalAdmin):
+    form = AppraisalAdminForm
     list_display = ("person", "branch", "role", "is_graded", "grade", "status", "finalized_at")
     list_filter = ("status", "grade", "is_graded")
     search_fields = ("person__name", "branch__name")

@@ -180,7 +180,8 @@ class RubricForm(BootstrapFormMixin, forms.Form):
 
 class RubricItemForm(BootstrapFormMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label=_("Kind"), choices=RubricItemKind.choices)
+    # An initial kind, so that an untouched empty row (its select shows "criterion") is skipped.
+    kind = forms.ChoiceField(label=_("Kind"), choices=RubricItemKind.choices, initial=RubricItemKind.CRITERION)
     name = forms.CharField(label=_("Name"), max_length=80)
     points = forms.IntegerField(label=_("Weight / points"), required=False, min_value=0, max_value=100)
     figure = forms.ChoiceField(label=_("Objective figure"), required=False, choices=[("", "—"), *Figure.choices])

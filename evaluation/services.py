@@ -487,7 +487,8 @@ def appraisal_branch_assess(*, appraisal: Appraisal, text: str, by) -> Appraisal
     return appraisal
 
 
-def _check_excellent_cap(appraisal: Appraisal) -> None:
+def check_excellent_cap(appraisal: Appraisal) -> None:
+    """Refuse one more Excellent in ``appraisal``'s branch beyond the cap (locks the branch's rows)."""
     rows = list(
         Appraisal.objects.select_for_update().filter(branch_id=appraisal.branch_id).values_list("pk", "is_graded", "grade")
     )
@@ -522,7 +523,7 @@ def appraisal_grade(*, appraisal: Appraisal, grade: str, conclusion: str, by) ->
     if not conclusion.strip():
         raise ValidationError({"conclusion": [_("Write the conclusion.")]})
     if grade == AppraisalGrade.EXCELLENT:
-        _check_excellent_cap(appraisal)
+        check_excellent_cap(appraisal)
     appraisal.grade = grade or ""
     appraisal.conclusion = conclusion.strip()
     appraisal.graded_at = timezone.now()
@@ -551,7 +552,7 @@ def appraisal_finalize(*, appraisal: Appraisal, by) -> Appraisal:
     if problems:
         raise TransitionError(problems, code="incomplete")
     if appraisal.grade == AppraisalGrade.EXCELLENT:
-        _check_excellent_cap(appraisal)
+        check_excellent_cap(appraisal)
     appraisal.status = AppraisalStatus.FINAL
     appraisal.finalized_at = timezone.now()
     appraisal.finalized_by = by

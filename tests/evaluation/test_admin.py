@@ -103,3 +103,21 @@ def test_admin_change_post_on_an_open_appraisal_works(world, client_for, root):
     assert response.status_code == 302, response.content.decode()[:2000]
     appraisal.refresh_from_db()
     assert appraisal.conclusion == "管理员修改的草稿"
+
+
+def test_the_excellent_cap_holds_in_the_admin(world, client_for, root):
+    world.appraisals["赵刚"].delete()  # 3 graded members: 1 may be Excellent
+    services.appraisal_grade(appraisal=world.appraisals["张卫东"], grade="excellent", conclusion="优", by=world.staff)
+    appraisal = world.appraisals["王强"]
+    change = url(models.Appraisal, "change", appraisal.pk)
+
+    response = client_for(root).post(
+        change,
+        {"role": "member", "served_from": appraisal.served_from.isoformat(), "served_to": "", "is_graded": "on",
+         "grade": "excellent", "conclusion": "优", "status": "open", "self_assessment": "", "branch_assessment": ""},
+    )
+
+    assert response.status_code == 200
+    assert "At most 1 of this branch" in response.content.decode()
+    appraisal.refresh_from_db()
+    assert appraisal.grade == ""

@@ -155,5 +155,6 @@ def test_every_url_of_the_app_is_in_the_matrix():
     from evaluation.urls import urlpatterns
 
     covered = {"evaluation_detail", "appraisal_grade", "appraisal_branch", "appraisal_self", "rubric_edit"}
-    names = {p.name for p in urlpatterns}
+    # The pages of evaluation.views (the dashboard's routes are tested with the dashboard).
+    names = {p.name for p in urlpatterns if p.callback.__module__ == "evaluation.views"}
     assert names <= set(CASES) | covered | {"evaluation_start"}, names - set(CASES)

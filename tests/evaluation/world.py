@@ -111,6 +111,7 @@ def build_world(o: dict) -> SimpleNamespace:
     other members and a probationary one, and a second concluded branch with its own secretary;
     city B: staff and a concluded branch. Each city has a rubric; the first branch's evaluation
     has started (so its appraisals are open), and so has city B's."""
+    ensure_groups()
     staff = user(username="staff", organization=o["city_a"], role=Role.DEPARTMENT_STAFF, full_name="陈明")
     staff2 = user(username="staff2", organization=o["city_a"], role=Role.DEPARTMENT_STAFF, full_name="周敏")
     leader = user(username="leader", organization=o["city_a"], role=Role.LEADER, full_name="王瑾")
