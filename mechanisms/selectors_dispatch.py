@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -36,6 +35,7 @@ from branches.selectors import (
 )
 from projects import lights
 from projects.models import CADENCE_DAYS, CLOSED_STATUSES, LIGHT_SEVERITY, Project
+from projects.services import next_dispatch_due as projects_next_dispatch_due
 
 from .models import (
     Consultation,
@@ -402,22 +402,11 @@ def agenda_sections(agenda: list[dict]) -> list[AgendaSection]:
 
 
 # ---------------------------------------------------------------- cadence
-def next_dispatch_due(project: Project, last_held_on: datetime.date | None) -> datetime.date:
-    """When the next session is due: the last recorded one plus the cadence; a project that
-    never held one has been due since its start."""
-    if last_held_on is None:
-        return project.start_on
-    return last_held_on + datetime.timedelta(days=CADENCE_DAYS.get(project.dispatch_cadence, 7))
-
-
-def _last_recorded_dispatch():
-    return Subquery(
-        Dispatch.objects.filter(project=OuterRef("pk"), status=DispatchStatus.RECORDED)
-        .order_by()
-        .values("project")
-        .annotate(last=Max("held_on"))
-        .values("last")[:1]
-    )
+def next_dispatch_due(project: Project) -> datetime.date:
+    """When the next session of ``project`` is due: kept on the project when a session is
+    recorded (projects.services.project_schedule_dispatch: the last one plus the cadence; the
+    project's start while none was held)."""
+    return project.next_dispatch_on or projects_next_dispatch_due(project)
 
 
 def _count(model, fk: str, q: Q):
@@ -683,7 +672,6 @@ def cockpit(user, *, today: datetime.date | None = None, thresholds: TicketThres
         .exclude(status__in=CLOSED_STATUSES)
         .select_related("branch", "lead_unit")
         .annotate(
-            last_dispatch_on=_last_recorded_dispatch(),
             open_instruction_count=_count(Instruction, "project", Q(status__in=INSTRUCTION_OPEN)),
             overdue_instruction_count=_count(Instruction, "project", overdue_instructions_q(today)),
             open_problem_count=_count(ProblemCase, "project", ~Q(status__in=OPEN_PROBLEM_EXCLUDED)),
@@ -694,7 +682,7 @@ def cockpit(user, *, today: datetime.date | None = None, thresholds: TicketThres
     )
     rows = []
     for project in projects:
-        due_on = next_dispatch_due(project, project.last_dispatch_on)
+        due_on = next_dispatch_due(project)
         rows.append(
             CockpitProject(
                 project=project,

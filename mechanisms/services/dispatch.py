@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.workflow import TransitionError, ensure_transition
 from projects.models import CLOSED_STATUSES
+from projects.services import project_schedule_dispatch
 
 from ..models import Dispatch, DispatchStatus, Instruction, InstructionStatus, NotificationKind
 from ..models.dispatch import DISPATCH_TRANSITIONS, INSTRUCTION_TRANSITIONS
@@ -130,6 +131,8 @@ def dispatch_record(*, dispatch: Dispatch, by, today: datetime.date | None = Non
     dispatch.recorded_at = timezone.now()
     _stamp(dispatch, by=by)
     dispatch.save()
+    # The next session falls due a cadence after this one (the reminder sweep reads it).
+    project_schedule_dispatch(project=dispatch.project, held_on=dispatch.held_on)
     return dispatch
 
 

@@ -8,6 +8,7 @@ from branches.models import Light, User
 from mechanisms import selectors_dispatch as sel
 from mechanisms.models import Dispatch, ProblemAssignment
 from projects.models import DispatchCadence, Project
+from projects.services import project_schedule_dispatch
 
 from ..utils import get_query_count
 from .dispatch_world import (
@@ -27,7 +28,11 @@ def world(org_tree, make_user):
 
 
 def held(project, when, *, status="recorded"):
-    return Dispatch.objects.create(project=project, branch=project.branch, held_on=when, status=status)
+    dispatch = Dispatch.objects.create(project=project, branch=project.branch, held_on=when, status=status)
+    if status == "recorded":
+        # What dispatch_record does: the project keeps when the next session is due.
+        project_schedule_dispatch(project=project, held_on=when)
+    return dispatch
 
 
 class TestCockpit:

@@ -10,7 +10,7 @@ from mechanisms import selectors_dispatch as sel
 from mechanisms.models import Instruction, InstructionStatus, ProblemStatus
 from mechanisms.models.dispatch import acknowledge_alert_on
 from mechanisms.workdays import WorkCalendar
-from projects.models import DispatchCadence
+from projects.models import DispatchCadence, Project
 
 from ..utils import count_queries
 from .dispatch_world import (
@@ -192,13 +192,22 @@ class TestTicketColour:
 # ---------------------------------------------------------------- cadence
 class TestCadence:
     def test_never_held_is_due_since_the_start(self, world):
-        assert sel.next_dispatch_due(world.project, None) == world.project.start_on
+        assert sel.next_dispatch_due(world.project) == world.project.start_on
 
     @pytest.mark.parametrize("cadence, days", [("weekly", 7), ("fortnightly", 14), ("monthly", 30)])
-    def test_last_session_plus_cadence(self, world, cadence, days):
-        world.project.dispatch_cadence = cadence
-        last = datetime.date(2025, 6, 2)
-        assert sel.next_dispatch_due(world.project, last) == last + datetime.timedelta(days=days)
+    def test_recording_a_session_moves_the_next_one_a_cadence_later(self, world, cadence, days):
+        from mechanisms.services.dispatch import dispatch_create
+
+        Project.objects.filter(pk=world.project.pk).update(dispatch_cadence=cadence)
+        world.project.refresh_from_db()
+        held_on = today() - datetime.timedelta(days=3)
+        dispatch_create(project=world.project, by=world.chief, held_on=held_on)  # a draft moves nothing
+        world.project.refresh_from_db()
+        assert sel.next_dispatch_due(world.project) == world.project.start_on
+        dispatch_create(project=world.project, by=world.chief, held_on=held_on, record=True)
+        world.project.refresh_from_db()
+        assert world.project.last_dispatch_on == held_on
+        assert sel.next_dispatch_due(world.project) == held_on + datetime.timedelta(days=days)
 
 
 # ---------------------------------------------------------------- who may act
