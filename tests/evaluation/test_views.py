@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from branches.models import BranchStatus
@@ -231,7 +232,8 @@ def test_the_three_hands_of_an_appraisal(world, client_for):
     )
     page = client_for(world.staff).get(reverse("evaluation:appraisal_grade", args=[appraisal.pk])).content.decode()
     assert "包联10户全部签约。" in page and "冲锋在前。" in page
-    assert "李娟 served in" in page  # the pre-drafted conclusion
+    drafted = appraisal.conclusion.splitlines()[0]  # drafted in the department's language
+    assert "李娟" in drafted and escape(drafted) in page
     response = client_for(world.staff).post(
         reverse("evaluation:appraisal_grade", args=[appraisal.pk]),
         {"grade": "qualified", "conclusion": "同意支部意见。", "finalize": "1"},
