@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .urls_dispatch import urlpatterns as dispatch_urls
 from .urls_problems import urlpatterns as problem_urls
+from .urls_reminders import urlpatterns as reminder_urls
 from .urls_requests import urlpatterns as request_urls
 
 app_name = "mechanisms"
@@ -17,4 +18,4 @@ urlpatterns = [
 ]
 
 # Each mechanism keeps its own routes (same namespace, no clashes: names are prefixed).
-urlpatterns += problem_urls + dispatch_urls + request_urls
+urlpatterns += problem_urls + dispatch_urls + request_urls + reminder_urls

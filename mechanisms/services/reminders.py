@@ -32,6 +32,7 @@ from django.utils.translation import override
 from branches.models import BranchStatus, MembershipRole
 from branches.roles import Role
 from core.tasks import enqueue_on_commit, send_task_now
+from core.workflow import TransitionError
 from projects.models import Project, ProjectStatus
 
 from ..models import (
@@ -487,8 +488,11 @@ def rule_weekly_reports(ctx: Context) -> dict[str, int]:
             url=Value(_safe_reverse("mechanisms:secretary_home")),
         )
     week = last_report_week(ctx)
-    next_deadline = week.deadline + datetime.timedelta(days=7)
-    if ctx.enabled(ReminderKind.WEEKLY_REPORT_MISSING) and digest_from(ctx, week) <= ctx.now < next_deadline:
+    send_from = digest_from(ctx, week)
+    # Sent at the first sweep after the deadline; a sweep that was down catches up until the end
+    # of the next working day, not later (a week-old digest would only confuse).
+    send_until = ctx.at(ctx.cal.next_working_day(timezone.localtime(send_from).date(), inclusive=False), datetime.time.max)
+    if ctx.enabled(ReminderKind.WEEKLY_REPORT_MISSING) and send_from <= ctx.now <= send_until:
         rows = (
             Project.objects.filter(
                 status__in=OPEN_PROJECT,
@@ -922,3 +926,198 @@ def _enqueue_one(delivery_id: int) -> None:
     from ..tasks import deliver_reminders
 
     enqueue_on_commit(deliver_reminders, [delivery_id])
+
+
+# ---------------------------------------------------------------- resend (department staff)
+def delivery_resend(*, delivery: ReminderDelivery, by, now: datetime.datetime | None = None) -> ReminderDelivery:
+    """Send one delivery again, at the staff's request: in-app at once, e-mail and webhook by a
+    task after commit (to the recipient's current address). Recorded in the delivery's history
+    with who resent it; the resend count makes a new idempotency key, so a receiver that
+    deduplicates does not drop it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = (
+            ReminderDelivery.objects.select_for_update(of=("self",))
+            .select_related("reminder", "reminder__recipient", "reminder__recipient__organization")
+            .get(pk=delivery.pk)
+        )
+        if delivery.status == DeliveryStatus.PENDING:
+            raise TransitionError(_("This delivery is already queued; wait for it to be sent."), code="queued")
+        reminder, recipient = delivery.reminder, delivery.reminder.recipient
+        if not recipient.is_active:
+            raise TransitionError(_("The recipient's account is disabled."), code="inactive")
+        delivery.resends += 1
+        delivery.last_error = ""
+        delivery.next_attempt_at = None
+        if delivery.channel == Channel.IN_APP:
+            kind = NotificationKind.NUDGE if reminder.kind == ReminderKind.NUDGE else NotificationKind.REMINDER
+            Notification.objects.create(recipient=recipient, kind=kind, title=reminder.title, body=reminder.body, url=reminder.url)
+            delivery.status, delivery.sent_at = DeliveryStatus.SENT, now
+            delivery.attempts += 1
+        else:
+            if delivery.channel == Channel.EMAIL:
+                target = recipient.email
+            else:
+                pref = NotificationPreference.objects.filter(user=recipient).first()
+                org_url = recipient.organization.webhook_url if recipient.organization_id else ""
+                target = (pref.webhook_url if pref else "") or org_url
+            if not target:
+                raise TransitionError(_("The recipient has no address for this channel."), code="no_target")
+            delivery.target = target
+            delivery.status, delivery.attempts, delivery.enqueued_at = DeliveryStatus.PENDING, 0, now
+        delivery._history_user = by
+        delivery._change_reason = _("Resent by %(name)s") % {"name": by.get_full_name() or by.get_username()}
+        delivery.save()
+        if delivery.channel != Channel.IN_APP:
+            _enqueue_one(delivery.pk)
+    return delivery
+
+
+# ---------------------------------------------------------------- preferences
+def preference_for(user) -> NotificationPreference:
+    """The user's preference, unsaved defaults if they never set one."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+
+
+@transaction.atomic
+def preference_save(*, user, **fields) -> NotificationPreference:
+    pref = NotificationPreference.objects.select_for_update().filter(user=user).first() or NotificationPreference(user=user)
+    allowed = {"email", "webhook", "webhook_url", "webhook_secret", "quiet_start", "quiet_end"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(name)
+        setattr(pref, name, value)
+    pref.full_clean()
+    pref._history_user = user
+    pref.save()
+    return pref
+
+
+# ---------------------------------------------------------------- nudges (催办) by a 调度长
+class NudgeTooSoon(Exception):
+    def __init__(self, next_at: datetime.datetime):
+        super().__init__(next_at)
+        self.next_at = next_at
+
+
+class NudgeNotAllowed(Exception):
+    """The sender may not nudge about this object (the view answers 404)."""
+
+
+NUDGE_WEEKLY, NUDGE_INSTRUCTION = "weekly", "instruction"
+
+
+def nudge_interval(cfg: dict | None = None) -> datetime.timedelta:
+    return datetime.timedelta(hours=(cfg or config())["nudge_interval_hours"])
+
+
+def _nudge_subject(*, sender, target: str, pk: int, ctx: Context, lock: bool):
+    """(object_key, recipients, title, body, url) of a nudge the sender may send; raises
+    NudgeNotAllowed when the object is not theirs or not late."""
+    from branches.models import Branch
+
+    from ..selectors_dispatch import unit_liaisons
+
+    if target == NUDGE_WEEKLY:
+        mine = Branch.objects.filter(pk=pk, status=BranchStatus.ACTIVE).filter(
+            Exists(Project.objects.filter(branch=OuterRef("pk"), dispatch_chief=sender, status__in=OPEN_PROJECT))
+        )
+        branch = (mine.select_for_update() if lock else mine).first()
+        if branch is None:
+            raise NudgeNotAllowed
+        week = last_report_week(ctx)
+        if not branches_missing_report(week.monday).filter(pk=branch.pk).exists():
+            raise NudgeNotAllowed
+        recipients = list(
+            User.objects.filter(
+                is_active=True,
+                person__memberships__branch=branch,
+                person__memberships__role=MembershipRole.SECRETARY,
+                person__memberships__left_on__isnull=True,
+            ).distinct()
+        )
+        title = _("Please submit the weekly report of %(week)s: %(branch)s") % {"week": week.label, "branch": branch.name}
+        body = _("The weekly report was due %(deadline)s and has not been submitted.") % {
+            "deadline": f"{timezone.localtime(week.deadline):%Y-%m-%d %H:%M}"
+        }
+        return f"branch:{branch.pk}", recipients, title, body, _safe_reverse("mechanisms:secretary_home")
+    if target == NUDGE_INSTRUCTION:
+        instructions = Instruction.objects.filter(
+            pk=pk, project__dispatch_chief=sender, status__in=OPEN_INSTRUCTION, deadline__lt=ctx.today
+        )
+        if lock:
+            instructions = instructions.select_for_update(of=("self",))
+        instruction = instructions.select_related("assignee_user").first()
+        if instruction is None:
+            raise NudgeNotAllowed
+        if instruction.assignee_user_id:
+            recipients = [instruction.assignee_user] if instruction.assignee_user.is_active else []
+        else:
+            recipients = list(unit_liaisons([instruction.assignee_unit_id]))
+        title = _("Please complete the overdue instruction: %(title)s") % {"title": instruction.title}
+        body = _("The deadline was %(deadline)s. Report the result as soon as possible.") % {
+            "deadline": instruction.deadline.isoformat()
+        }
+        url = _url_for("mechanisms:instruction_detail", instruction.pk)
+        return f"instruction:{instruction.pk}", recipients, title, body, url
+    raise NudgeNotAllowed
+
+
+def _url_for(name: str, pk: int) -> str:
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def nudge_next_possible(*, sender, object_keys, now: datetime.datetime | None = None) -> dict[str, datetime.datetime]:
+    """For each object key the sender nudged about within the interval: when the next is possible."""
+    now = now or timezone.now()
+    interval = nudge_interval()
+    rows = (
+        Reminder.objects.filter(kind=ReminderKind.NUDGE, sender=sender, object_key__in=list(object_keys), created_at__gt=now - interval)
+        .order_by()
+        .values_list("object_key", "created_at")
+    )
+    result: dict[str, datetime.datetime] = {}
+    for key, created in rows:
+        result[key] = max(result.get(key, created + interval), created + interval)
+    return result
+
+
+def nudge_send(*, sender, target: str, pk: int, now: datetime.datetime | None = None) -> list[Reminder]:
+    """A 调度长's one-click 催办 to a late secretary (weekly report) or to the assignee of an
+    overdue instruction (a person, or the liaisons of the unit). At most one per sender, object
+    and recipient within ``nudge_interval_hours``: the target row is locked while checking,
+    and the period of the idempotency key is the minute it was sent, so two presses at once
+    insert one. Delivered at once (in-app in this transaction, other channels after commit)."""
+    ctx = make_context(now)
+    with override(settings.LANGUAGE_CODE), transaction.atomic():
+        object_key, recipients, title, body, url = _nudge_subject(sender=sender, target=target, pk=pk, ctx=ctx, lock=True)
+        if not recipients:
+            raise TransitionError(_("Nobody can receive this nudge: no active account holds the role."), code="nobody")
+        next_at = nudge_next_possible(sender=sender, object_keys=[object_key], now=ctx.now).get(object_key)
+        if next_at is not None:
+            raise NudgeTooSoon(next_at)
+        period = f"{sender.pk}@{timezone.localtime(ctx.now):%Y-%m-%dT%H:%M}"
+        name = sender.get_full_name() or sender.get_username()
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    recipient=user,
+                    kind=ReminderKind.NUDGE,
+                    object_key=object_key,
+                    period=period,
+                    title=(_("Nudge from %(name)s: ") % {"name": name} + title)[:TITLE_MAX],
+                    body=body,
+                    url=url,
+                    due_at=ctx.now,
+                    sender=sender,
+                )
+                for user in recipients
+            ],
+            ignore_conflicts=True,
+        )
+        reminders = list(Reminder.objects.filter(kind=ReminderKind.NUDGE, object_key=object_key, period=period))
+        reminders_deliver_now(reminder_ids=[r.pk for r in reminders], now=ctx.now)
+    return reminders
