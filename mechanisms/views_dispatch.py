@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from branches.models import Organization
 from branches.roles import Role
 from branches.selectors import has_role
-from core.xlsx import build_workbook, xlsx_response
+from core.exports import ExportData, export_response, register_export
 from projects.models import Project
 from projects.selectors import visible_projects
 
@@ -102,26 +102,36 @@ def liaison_home(request):
 
 
 # ---------------------------------------------------------------- dispatch sessions
+def _dispatch_rows(user, params):
+    visible = visible_dispatches(user)
+    choices = sel.filter_choices(user, source=visible)
+    form = DispatchFilterForm(params or None, **choices)
+    return form, sel.dispatch_list(user=user, filters=form.filters(), search=form.search)
+
+
+def dispatch_export_data(user, params) -> ExportData:
+    _form, rows = _dispatch_rows(user, params)
+    return ExportData(
+        _("Dispatch sessions"),
+        [_("Held on"), _("Project"), _("Branch"), _("Location"), _("Attendees"), _("Status"),
+         _("Instructions issued"), _("Notes"), _("Recorded by")],
+        (
+            [d.held_on, d.project.name, d.branch.name, d.location, d.attendees, d.get_status_display(),
+             d.instruction_count, d.notes, d.created_by.get_full_name() if d.created_by else ""]
+            for d in rows.iterator(chunk_size=1000)
+        ),
+        rows.count,
+    )
+
+
+register_export("dispatches", dispatch_export_data)
+
+
 @login_required
 def dispatch_list(request):
-    visible = visible_dispatches(request.user)
-    choices = sel.filter_choices(request.user, source=visible)
-    form = DispatchFilterForm(request.GET or None, **choices)
-    rows = sel.dispatch_list(user=request.user, filters=form.filters(), search=form.search)
     if _want_export(request):
-        return xlsx_response(
-            build_workbook(
-                title=_("Dispatch sessions"),
-                headers=[_("Held on"), _("Project"), _("Branch"), _("Location"), _("Attendees"), _("Status"),
-                         _("Instructions issued"), _("Notes"), _("Recorded by")],
-                rows=(
-                    [d.held_on, d.project.name, d.branch.name, d.location, d.attendees, d.get_status_display(),
-                     d.instruction_count, d.notes, d.created_by.get_full_name() if d.created_by else ""]
-                    for d in rows.iterator(chunk_size=1000)
-                ),
-            ),
-            f"{_('Dispatch sessions')}-{timezone.localdate().isoformat()}.xlsx",
-        )
+        return export_response(request, "dispatches")
+    form, rows = _dispatch_rows(request.user, request.GET)
     return render(
         request,
         "mechanisms/dispatch/dispatch_list.html",
@@ -232,32 +242,44 @@ def dispatch_detail(request, pk):
 
 
 # ---------------------------------------------------------------- instructions
-@login_required
-def instruction_list(request):
+def _instruction_rows(user, params, thresholds):
+    visible = visible_instructions(user)
+    choices = sel.filter_choices(user, source=visible)
+    form = InstructionFilterForm(params or None, units=sel.instruction_unit_choices(visible), **choices)
+    return form, sel.instruction_list(user=user, filters=form.filters(), search=form.search, thresholds=thresholds)
+
+
+def instruction_export_data(user, params) -> ExportData:
     today = timezone.localdate()
     thresholds = sel.TicketThresholds.on(today)
-    visible = visible_instructions(request.user)
-    choices = sel.filter_choices(request.user, source=visible)
-    form = InstructionFilterForm(request.GET or None, units=sel.instruction_unit_choices(visible), **choices)
-    rows = sel.instruction_list(user=request.user, filters=form.filters(), search=form.search, thresholds=thresholds)
+    _form, rows = _instruction_rows(user, params, thresholds)
+    colour_names = {sel.TICKET_RED: _("Red"), sel.TICKET_YELLOW: _("Yellow"), sel.TICKET_BLUE: _("Blue")}
+    return ExportData(
+        _("Instructions"),
+        [_("Title"), _("Project"), _("Branch"), _("Assigned unit"), _("Assigned person"),
+         _("Issued on"), _("Deadline"), _("Status"), _("Ticket colour"), _("Days overdue"),
+         _("Result"), _("Reason for return")],
+        (
+            [i.title, i.project.name, i.branch.name, str(i.assignee_unit or ""),
+             i.assignee_user.get_full_name() if i.assignee_user else "", i.issued_on, i.deadline,
+             i.get_status_display(), colour_names.get(sel.ticket_colour(i, thresholds), ""),
+             sel.overdue_days(i.deadline, today) if i.awaiting_assignee else 0, i.result, i.return_reason]
+            for i in rows.iterator(chunk_size=1000)
+        ),
+        rows.count,
+    )
+
+
+register_export("instructions", instruction_export_data)
+
+
+@login_required
+def instruction_list(request):
     if _want_export(request):
-        colour_names = {sel.TICKET_RED: _("Red"), sel.TICKET_YELLOW: _("Yellow"), sel.TICKET_BLUE: _("Blue")}
-        return xlsx_response(
-            build_workbook(
-                title=_("Instructions"),
-                headers=[_("Title"), _("Project"), _("Branch"), _("Assigned unit"), _("Assigned person"),
-                         _("Issued on"), _("Deadline"), _("Status"), _("Ticket colour"), _("Days overdue"),
-                         _("Result"), _("Reason for return")],
-                rows=(
-                    [i.title, i.project.name, i.branch.name, str(i.assignee_unit or ""),
-                     i.assignee_user.get_full_name() if i.assignee_user else "", i.issued_on, i.deadline,
-                     i.get_status_display(), colour_names.get(sel.ticket_colour(i, thresholds), ""),
-                     sel.overdue_days(i.deadline, today) if i.awaiting_assignee else 0, i.result, i.return_reason]
-                    for i in rows.iterator(chunk_size=1000)
-                ),
-            ),
-            f"{_('Instructions')}-{today.isoformat()}.xlsx",
-        )
+        return export_response(request, "instructions")
+    today = timezone.localdate()
+    thresholds = sel.TicketThresholds.on(today)
+    form, rows = _instruction_rows(request.user, request.GET, thresholds)
     page = _page(request, rows)
     page.object_list = sel.attach_ticket_colours(page.object_list, thresholds)
     for row in page.object_list:
@@ -373,27 +395,36 @@ def instruction_return(request, pk):
 
 
 # ---------------------------------------------------------------- consultations
+def _consultation_rows(user, params, today):
+    visible = visible_consultations(user)
+    choices = sel.filter_choices(user, source=visible)
+    form = ConsultationFilterForm(params or None, units=sel.consultation_unit_choices(visible), **choices)
+    return form, sel.consultation_list(user=user, filters=form.filters(), search=form.search, today=today)
+
+
+def consultation_export_data(user, params) -> ExportData:
+    _form, rows = _consultation_rows(user, params, timezone.localdate())
+    return ExportData(
+        _("Consultations"),
+        [_("Date"), _("Topic"), _("Branch"), _("Project"), _("Lead unit"), _("Status"),
+         _("Resolutions"), _("Verified"), _("Overdue"), _("Minutes")],
+        (
+            [c.held_on, c.topic, c.branch.name, c.project.name if c.project else "", str(c.lead_unit),
+             c.get_status_display(), c.resolution_count, c.verified_count, c.overdue_count, c.minutes]
+            for c in rows.iterator(chunk_size=1000)
+        ),
+        rows.count,
+    )
+
+
+register_export("consultations", consultation_export_data)
+
+
 @login_required
 def consultation_list(request):
-    today = timezone.localdate()
-    visible = visible_consultations(request.user)
-    choices = sel.filter_choices(request.user, source=visible)
-    form = ConsultationFilterForm(request.GET or None, units=sel.consultation_unit_choices(visible), **choices)
-    rows = sel.consultation_list(user=request.user, filters=form.filters(), search=form.search, today=today)
     if _want_export(request):
-        return xlsx_response(
-            build_workbook(
-                title=_("Consultations"),
-                headers=[_("Date"), _("Topic"), _("Branch"), _("Project"), _("Lead unit"), _("Status"),
-                         _("Resolutions"), _("Verified"), _("Overdue"), _("Minutes")],
-                rows=(
-                    [c.held_on, c.topic, c.branch.name, c.project.name if c.project else "", str(c.lead_unit),
-                     c.get_status_display(), c.resolution_count, c.verified_count, c.overdue_count, c.minutes]
-                    for c in rows.iterator(chunk_size=1000)
-                ),
-            ),
-            f"{_('Consultations')}-{today.isoformat()}.xlsx",
-        )
+        return export_response(request, "consultations")
+    form, rows = _consultation_rows(request.user, request.GET, timezone.localdate())
     return render(
         request,
         "mechanisms/consultation/consultation_list.html",

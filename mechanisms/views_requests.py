@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from branches.roles import Role
 from branches.selectors import has_role
-from core.xlsx import build_workbook, xlsx_response
+from core.exports import ExportData, export_response, list_request, register_export
 
 from . import selectors_requests as sel
 from .forms_requests import (
@@ -81,10 +81,6 @@ def _export_query(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _stamp_filename(title) -> str:
-    return f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 def _dt(value):
@@ -431,10 +427,8 @@ def weeklyreport_list(request):
     )
 
 
-@login_required
-def weeklyreport_export(request):
-    _require_pages(request.user)
-    _form, reports = _weekly_filtered(request)
+def weeklyreport_export_data(user, params) -> ExportData:
+    _form, reports = _weekly_filtered(list_request(user, params))
     headers = [
         _("Week"), _("Branch"), _("Batch"), _("Secretary"), _("Status"), _("Submitted at"), _("Late"),
         _("No significant change"), _("Work done"), _("Problems met"), _("Next week's plan"),
@@ -450,8 +444,16 @@ def weeklyreport_export(request):
         for r in reports.iterator(chunk_size=2000)
     )
     title = _("Weekly reports")
-    content = build_workbook(title=title, headers=headers, rows=rows, widths={2: 30, 9: 50, 10: 40, 11: 40, 12: 30})
-    return xlsx_response(content, _stamp_filename(title))
+    return ExportData(title, headers, rows, reports.count, {2: 30, 9: 50, 10: 40, 11: 40, 12: 30})
+
+
+register_export("weekly_reports", weeklyreport_export_data)
+
+
+@login_required
+def weeklyreport_export(request):
+    _require_pages(request.user)
+    return export_response(request, "weekly_reports")
 
 
 def _missing_filtered(request):
@@ -483,10 +485,8 @@ def weeklyreport_missing(request):
     )
 
 
-@login_required
-def weeklyreport_missing_export(request):
-    _require_pages(request.user)
-    _form, week, branches = _missing_filtered(request)
+def weeklyreport_missing_export_data(user, params) -> ExportData:
+    _form, week, branches = _missing_filtered(list_request(user, params))
     headers = [_("Week"), _("Branch"), _("Batch"), _("Supervising Party committee"), _("Secretary"), _("Phone"), _("Draft started")]
     rows = (
         [
@@ -496,8 +496,16 @@ def weeklyreport_missing_export(request):
         for b in branches.iterator(chunk_size=2000)
     )
     title = _("Weekly reports missing %(week)s") % {"week": week.code}
-    content = build_workbook(title=title, headers=headers, rows=rows, widths={2: 34, 4: 30})
-    return xlsx_response(content, _stamp_filename(title))
+    return ExportData(title, headers, rows, branches.count, {2: 34, 4: 30})
+
+
+register_export("weekly_missing", weeklyreport_missing_export_data)
+
+
+@login_required
+def weeklyreport_missing_export(request):
+    _require_pages(request.user)
+    return export_response(request, "weekly_missing")
 
 
 # ---------------------------------------------------------------- requests for decision
@@ -525,10 +533,8 @@ def decisionrequest_list(request):
     )
 
 
-@login_required
-def decisionrequest_export(request):
-    _require_pages(request.user)
-    _form, rows = _request_filtered(request)
+def decisionrequest_export_data(user, params) -> ExportData:
+    _form, rows = _request_filtered(list_request(user, params))
     headers = [
         _("Title"), _("Branch"), _("Batch"), _("Status"), _("Submitted at"), _("Reply due"), _("Replied at"),
         _("Replied by"), _("Reply"), _("Content"),
@@ -541,8 +547,16 @@ def decisionrequest_export(request):
         for r in rows.iterator(chunk_size=2000)
     )
     title = _("Requests for decision")
-    content = build_workbook(title=title, headers=headers, rows=data, widths={1: 36, 2: 30, 9: 40, 10: 50})
-    return xlsx_response(content, _stamp_filename(title))
+    return ExportData(title, headers, data, rows.count, {1: 36, 2: 30, 9: 40, 10: 50})
+
+
+register_export("decision_requests", decisionrequest_export_data)
+
+
+@login_required
+def decisionrequest_export(request):
+    _require_pages(request.user)
+    return export_response(request, "decision_requests")
 
 
 def _branch_initial(request) -> dict:
@@ -689,10 +703,8 @@ def report_list(request):
     )
 
 
-@login_required
-def report_export(request):
-    _require_pages(request.user)
-    _form, rows = _report_filtered(request)
+def report_export_data(user, params) -> ExportData:
+    _form, rows = _report_filtered(list_request(user, params))
     headers = [
         _("Title"), _("Kind"), _("Branch"), _("Batch"), _("Status"), _("Submitted at"), _("Acknowledged at"),
         _("Acknowledged by"), _("Content"),
@@ -705,8 +717,16 @@ def report_export(request):
         for r in rows.iterator(chunk_size=2000)
     )
     title = _("Reports")
-    content = build_workbook(title=title, headers=headers, rows=data, widths={1: 36, 3: 30, 9: 60})
-    return xlsx_response(content, _stamp_filename(title))
+    return ExportData(title, headers, data, rows.count, {1: 36, 3: 30, 9: 60})
+
+
+register_export("reports", report_export_data)
+
+
+@login_required
+def report_export(request):
+    _require_pages(request.user)
+    return export_response(request, "reports")
 
 
 @login_required

@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.xlsx import build_workbook, xlsx_response
+from core.exports import ExportData, export_response, register_export
 
 from . import lights, selectors, services
 from .forms import (
@@ -31,10 +30,14 @@ PAGE_SIZE = 25
 
 
 def _filtered_projects(request):
-    choices = selectors.project_filter_choices(request.user)
-    form = ProjectFilterForm(request.GET or None, choices=choices)
+    return _project_filter(request.user, request.GET)
+
+
+def _project_filter(user, params):
+    choices = selectors.project_filter_choices(user)
+    form = ProjectFilterForm(params or None, choices=choices)
     filters, search = form.filters() if form.is_bound else ({}, "")
-    return form, selectors.project_list(user=request.user, filters=filters, search=search)
+    return form, selectors.project_list(user=user, filters=filters, search=search)
 
 
 @login_required
@@ -57,9 +60,9 @@ def project_list(request):
     )
 
 
-@login_required
-def project_export(request):
-    _form, projects = _filtered_projects(request)
+def project_export_data(user, params) -> ExportData:
+    """The project list's rows for ``user`` and the list's filters (core.exports builds the file)."""
+    _form, projects = _project_filter(user, params)
     headers = [
         _("Project"), _("Branch"), _("Batch"), _("Front"), _("Field"), _("Status"), _("Traffic light"),
         _("Progress (%)"), _("Start"), _("Deadline"), _("Forecast completion"), _("Lead unit"),
@@ -74,9 +77,15 @@ def project_export(request):
         ]
         for p in projects.iterator(chunk_size=2000)
     )
-    title = _("Task-force projects")
-    content = build_workbook(title=title, headers=headers, rows=rows, widths={1: 36, 2: 30, 12: 24})
-    return xlsx_response(content, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
+    return ExportData(_("Task-force projects"), headers, rows, projects.count, {1: 36, 2: 30, 12: 24})
+
+
+register_export("projects", project_export_data)
+
+
+@login_required
+def project_export(request):
+    return export_response(request, "projects")
 
 
 @login_required
