@@ -3,13 +3,12 @@
 Every open project with a 调度长 gets its recent dispatch sessions by its cadence (some
 projects are due for the next one, some not), each with the agenda of its day and the
 instructions it issued: older ones verified, recent ones in every state and ticket colour.
-Cross-department branches get a consultation with resolutions per unit. Idempotent: a project
-that already has sessions and a consultation topic that already exists are left alone.
+Cross-department branches get a consultation with resolutions per unit. Idempotent: sessions
+are seeded only into a database that has none, and a consultation topic that exists is left alone.
 """
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from branches.models import Branch, BranchScope, BranchStatus, Organization
@@ -166,12 +165,15 @@ def seed_demo(*, today: datetime.date | None = None) -> dict[str, int]:
     projects = (
         Project.objects.filter(dispatch_chief__isnull=False)
         .exclude(status__in=CLOSED_STATUSES)
-        .exclude(Q(dispatches__isnull=False))
         .select_related("branch", "dispatch_chief", "lead_unit")
         .prefetch_related("responsible_units", "branch__responsible_units")
         .order_by("branch__batch", "branch__name", "pk")
     )
     sessions = instructions = resolutions = 0
+    # Seeded once as a whole: a project too young for a session on the first run must not get
+    # one on a later run (a demo loaded last week stays one copy).
+    if Dispatch.objects.exists():
+        projects = projects.none()
     for index, project in enumerate(projects):
         s, i = seed_project_dispatches(project, today=today, index=index)
         sessions, instructions = sessions + s, instructions + i

@@ -54,3 +54,12 @@ def test_runs_on_the_jingjiang_demo():
     liaison = User.objects.get(username="lianluoyuan")
     home = sel.liaison_home(liaison)
     assert home.instructions and home.resolutions
+
+
+def test_a_later_day_adds_nothing(world):
+    import datetime
+
+    demo_dispatch.seed_demo(today=today())
+    before = (Dispatch.objects.count(), Instruction.objects.count(), Consultation.objects.count())
+    demo_dispatch.seed_demo(today=today() + datetime.timedelta(days=9))
+    assert (Dispatch.objects.count(), Instruction.objects.count(), Consultation.objects.count()) == before
