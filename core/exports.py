@@ -259,6 +259,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
                     rows=data.rows,
                     widths=data.widths,
                     on_progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(progress=n),
+                    every=PROGRESS_EVERY,
                 )
                 tmp.seek(0)
                 job.file.save(f"{uuid.uuid4().hex}.xlsx", File(tmp), save=False)
