@@ -41,6 +41,7 @@ MENU = [
     MenuItem(_("Party members"), "branches:person_list", frozenset({Role.DEPARTMENT_STAFF}), "bi-people"),
     MenuItem(_("Industrial chains"), "branches:chain_list", OFFICE, "bi-link-45deg"),
     MenuItem(_("Evaluations"), "evaluation:evaluation_list", OFFICE, "bi-award"),
+    MenuItem(_("Reminder log"), "mechanisms:reminder_log", frozenset({Role.DEPARTMENT_STAFF}), "bi-bell"),
     MenuItem(_("My commitments"), "branches:my_memberships", frozenset({Role.MEMBER}), "bi-person-check"),
 ]
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from branches.roles import Role
 from branches.selectors import has_role
-from core.xlsx import build_workbook, xlsx_response
+from core.exports import ExportData, export_response, register_export
 
 from . import selectors_reminders as sel
 from .forms_reminders import NudgeForm, PreferenceForm, ReminderLogFilterForm
@@ -41,28 +41,37 @@ def _export_query(request) -> str:
     return params.urlencode()
 
 
+def _log_rows(user, params):
+    form = ReminderLogFilterForm(params or None)
+    return form, sel.reminder_log(user=user, filters=form.filters(), search=form.search)
+
+
+def reminder_log_export_data(user, params) -> ExportData:
+    _form, rows = _log_rows(user, params)
+    return ExportData(
+        _("Reminder log"),
+        [_("Recorded at"), _("Recipient"), _("Kind"), _("Title"), _("Channel"), _("Address"), _("Status"), _("Tries"),
+         _("Delivered at"), _("Last error"), _("Times resent"), _("Sent by")],
+        (
+            [d.reminder.created_at, d.reminder.recipient.get_full_name() or d.reminder.recipient.get_username(),
+             d.reminder.get_kind_display(), d.reminder.title, d.get_channel_display(), d.target, d.get_status_display(),
+             d.attempts, d.sent_at, d.last_error, d.resends, d.reminder.sender.get_full_name() if d.reminder.sender else ""]
+            for d in rows.iterator(chunk_size=2000)
+        ),
+        rows.count,
+        {1: 18, 2: 12, 3: 20, 4: 40, 6: 30, 9: 18, 10: 30},
+    )
+
+
+register_export("reminder_log", reminder_log_export_data)
+
+
 @login_required
 def reminder_log(request):
     _require_log(request)
-    form = ReminderLogFilterForm(request.GET or None)
-    rows = sel.reminder_log(user=request.user, filters=form.filters(), search=form.search)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            build_workbook(
-                title=_("Reminder log"),
-                headers=[_("Recorded at"), _("Recipient"), _("Kind"), _("Title"), _("Channel"), _("Address"),
-                         _("Status"), _("Tries"), _("Delivered at"), _("Last error"), _("Times resent"), _("Sent by")],
-                rows=(
-                    [d.reminder.created_at, d.reminder.recipient.get_full_name() or d.reminder.recipient.get_username(),
-                     d.reminder.get_kind_display(), d.reminder.title, d.get_channel_display(), d.target,
-                     d.get_status_display(), d.attempts, d.sent_at, d.last_error, d.resends,
-                     d.reminder.sender.get_full_name() if d.reminder.sender else ""]
-                    for d in rows.iterator(chunk_size=2000)
-                ),
-                widths={1: 18, 2: 12, 3: 20, 4: 40, 6: 30, 9: 18, 10: 30},
-            ),
-            f"{_('Reminder log')}-{timezone.localdate().isoformat()}.xlsx",
-        )
+        return export_response(request, "reminder_log")
+    form, rows = _log_rows(request.user, request.GET)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
