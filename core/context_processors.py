@@ -1,6 +1,6 @@
 """The navigation each role may use (entries are declared in ``config.navigation``)."""
 
-from config.navigation import MENU
+from config.navigation import menu_for
 
 
 def user_role_codes(user) -> frozenset[str]:
@@ -19,5 +19,4 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "role_codes": frozenset()}
     roles = user_role_codes(user)
-    items = [item for item in MENU if user.is_superuser or roles & item.roles]
-    return {"nav_items": items, "role_codes": roles}
+    return {"nav_items": menu_for(roles, is_superuser=user.is_superuser), "role_codes": roles}
