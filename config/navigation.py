@@ -66,7 +66,7 @@ MENU = [
         ),
     ),
     MenuGroup(
-        _("Evaluation"),
+        _("Evaluation and appraisal"),
         "bi-award",
         (
             MenuItem(_("Evaluations"), "evaluation:evaluation_list", OFFICE, "bi-award"),
