@@ -45,8 +45,10 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["front"].choices = every + list(Front.choices)
         self.fields["field"].choices = every + [(f.pk, f.name) for f in choices["fields"]]
         self.fields["period"].initial = reads.DEFAULT_PERIOD
-        for name in ("period", "unit", "batch", "front", "field"):
+        for name in ("unit", "batch", "front", "field"):
             self.fields[name].widget.attrs["class"] += " js-autosubmit"
+        # static/js/dashboard.js submits a preset period at once and opens the dates for "custom".
+        self.fields["period"].widget.attrs["data-period"] = "1"
 
     def scope_arguments(self) -> dict:
         """Keyword arguments of ``dashboard.make_scope`` from the valid filters."""

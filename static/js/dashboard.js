@@ -3,6 +3,25 @@
 // bar or a slice on click, and prints the briefing paper.
 (function () {
   "use strict";
+  // The period: a preset applies at once; "dates below" shows the two dates to fill in first.
+  var period = document.querySelector("select[data-period]");
+  if (period) {
+    var dates = document.querySelectorAll(".dashboard-dates");
+    var showDates = function () {
+      dates.forEach(function (el) { el.classList.toggle("d-none", period.value !== "custom"); });
+    };
+    showDates();
+    period.addEventListener("change", function () {
+      showDates();
+      if (period.value === "custom") {
+        var first = document.querySelector(".dashboard-dates input");
+        if (first) first.focus();
+      } else if (period.form) {
+        period.form.submit();
+      }
+    });
+  }
+
   var holder = document.getElementById("dashboard-data");
   if (!holder || !window.echarts) return;
   var data = JSON.parse(holder.textContent);
@@ -98,6 +117,15 @@
     if (!option) { noData(el); return; }
     // SVG: crisp on paper, and the print stylesheet's sizes apply without redrawing pixels.
     var chart = window.echarts.init(el, null, { renderer: "svg" });
+    // A viewBox lets the print stylesheet scale the drawing to the paper's columns even when
+    // the browser prints without a resize (ECharts leaves it off outside server-side rendering,
+    // and takes it off again at every redraw).
+    chart.on("finished", function () {
+      var svg = el.querySelector("svg");
+      if (svg && svg.getAttribute("width")) {
+        svg.setAttribute("viewBox", "0 0 " + parseFloat(svg.getAttribute("width")) + " " + parseFloat(svg.getAttribute("height")));
+      }
+    });
     chart.setOption(option);
     chart.on("click", function (params) {
       var url = params.data && params.data.url;
@@ -106,13 +134,27 @@
     charts.push(chart);
   });
 
+  // On A4 (dashboard.css: 11 mm side margins, two columns, 62 mm high) a chart is about 330 px
+  // wide, the wide one 690 px: drawn at that size the paper gets the real thing, not a shrunken
+  // copy of the screen.
+  var PRINT = { half: 330, full: 690, height: 230 };
+  var printing = false;
   function resizeAll() { charts.forEach(function (c) { c.resize(); }); }
-  window.addEventListener("resize", resizeAll);
-  window.addEventListener("beforeprint", resizeAll);
-  window.addEventListener("afterprint", resizeAll);
+  function resizeForPrint() {
+    printing = true;
+    charts.forEach(function (c) {
+      var wide = c.getDom().classList.contains("dashboard-chart-wide");
+      c.resize({ width: wide ? PRINT.full : PRINT.half, height: PRINT.height });
+    });
+  }
+  function afterPrint() { if (printing) { printing = false; resizeAll(); } }
+  window.addEventListener("resize", function () { if (!printing) resizeAll(); });
+  window.addEventListener("beforeprint", resizeForPrint);
+  window.addEventListener("afterprint", afterPrint);
   if (window.matchMedia) {
     var media = window.matchMedia("print");
-    if (media.addEventListener) media.addEventListener("change", resizeAll);
+    var onChange = function (event) { if (event.matches) resizeForPrint(); else afterPrint(); };
+    if (media.addEventListener) media.addEventListener("change", onChange);
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-action=print]");
