@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from branches.roles import Role
 from mechanisms.models import WeeklyReportStatus
@@ -154,5 +155,35 @@ def test_the_print_layout_is_an_a4_briefing_paper(world, live_server, browser, b
     if shutil.which("pdftoppm"):
         # The pages as pictures, to look at (tests/artifacts/dashboard-briefing-1.png …).
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / "dashboard-briefing")], check=True)
+    assert errors == []
+    context.close()
+
+
+def test_the_export_job_page_follows_the_job_until_its_download(
+    world, live_server, browser, browser_context_args, screenshot
+):
+    from core import exports
+    from core.models import ExportJob, ExportJobStatus
+
+    job = ExportJob.objects.create(user=world.leader, name="projects", title="攻坚项目", total=4000, progress=1200,
+                                   status=ExportJobStatus.RUNNING, filename="攻坚项目-20261127.xlsx")
+    base = live_server.url
+    context = _context(browser, browser_context_args, PHONE)
+    page = context.new_page()
+    errors = _watch(page)
+    _login(page, base, "leader_a")
+
+    page.goto(f"{base}/exports/{job.pk}/")
+    assert page.locator("progress.export-progress").get_attribute("value") == "30"
+    screenshot(page, "export-running-phone")
+
+    # The worker moves on; the page asks again every second (htmx) and shows it without a reload.
+    ExportJob.objects.filter(pk=job.pk).update(progress=3000)
+    expect(page.locator("progress.export-progress")).to_have_attribute("value", "75", timeout=10_000)
+    exports._move(job, ExportJobStatus.DONE, progress=4000)
+    page.wait_for_selector('[data-testid="export-download"]', timeout=10_000)
+    assert page.locator('[data-testid="export-status"]').get_attribute("data-status") == "done"
+    assert page.locator('[data-testid="export-status"]').get_attribute("hx-get") is None  # polling stopped
+    screenshot(page, "export-done-phone")
     assert errors == []
     context.close()
