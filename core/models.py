@@ -95,3 +95,12 @@ class ExportJob(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportJobStatus.DONE, ExportJobStatus.FAILED)
+
+    @property
+    def is_waiting_long(self) -> bool:
+        """Queued for minutes: no worker has taken it (the broker or the workers are down)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return self.status == ExportJobStatus.QUEUED and self.created_at < timezone.now() - timedelta(minutes=2)

@@ -263,3 +263,17 @@ def test_a_real_worker_completes_a_large_export(w, media, settings, celery_worke
     assert rows[1][0] == "Project"
     assert sorted(r[0] for r in rows[2:]) == ["一件事一次办", "安置房建设", "循环产业园用地", "过江通道征迁"]
     assert client_of(w.staff).get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+def test_a_job_nobody_takes_for_minutes_says_so(w, media):
+    import datetime
+
+    from django.utils import timezone
+
+    job = ExportJob.objects.create(user=w.leader, name="projects", total=4000)
+    client = client_of(w.leader)
+    assert 'data-testid="export-stalled"' not in client.get(f"/exports/{job.pk}/status/").content.decode()
+
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+
+    assert 'data-testid="export-stalled"' in client.get(f"/exports/{job.pk}/status/").content.decode()
