@@ -110,7 +110,14 @@ def make_user(db):
 
 # ---------------------------------------------------------------- a real Celery worker
 @pytest.fixture
-def celery_worker_process(transactional_db, settings, tmp_path):
+def worker_env():
+    """Extra environment of the worker started by ``celery_worker_process`` (a test module may
+    override this fixture, e.g. to give the worker a file e-mail backend it can read)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings, tmp_path, worker_env):
     """A real ``celery worker`` process on the test database and Redis.
 
     Tests using it publish for real (not eagerly) and must commit what the worker reads,
@@ -134,6 +141,7 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         "DATABASE_URL": f"postgresql://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": broker,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        **worker_env,
     }
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False

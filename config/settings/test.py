@@ -10,7 +10,10 @@ STORAGES = {
     # whitenoise's manifest storage has no manifest in tests and breaks the live server.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# locmem in the test process; a worker process started by a test may be given a file backend
+# (EMAIL_BACKEND / EMAIL_FILE_PATH in its environment) so the test can read what it sent.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")
 # Unit tests run tasks in-process; the worker tests switch this off and use a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Results are ignored by default (config/celery.py); the worker round-trip test reads core.ping's

@@ -123,3 +123,116 @@ class RobotServer:
             and hmac.compare_digest(record["query"].get("sign", ""), expected)
             and record["headers"].get("x-signature") == f"sha256={body_expected}"
         )
+
+
+# ---------------------------------------------------------------- worker processes and a throwaway Redis
+def worker_command(name: str) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name]
+
+
+def start_worker(*, env: dict, log_path, timeout: float = 60):
+    """Start a worker like tests/conftest.py's fixture does (the same environment), for tests
+    that kill and restart one; returns the process once it answers a ping under its name."""
+    import os
+    import subprocess
+    import time
+
+    from config.celery import app
+
+    name = f"reminders-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    with open(log_path, "a") as log:
+        proc = subprocess.Popen(worker_command(name), cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if app.control.inspect(destination=[name], timeout=0.5).ping():
+                return proc
+        except Exception:  # noqa: BLE001 - the broker or the worker is not up yet
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    proc.wait()
+    raise RuntimeError(f"worker did not start:\n{open(log_path).read()[-3000:]}")
+
+
+def stop_process(proc, *, timeout: float = 15):
+    import subprocess
+
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class ThrowawayRedis:
+    """A redis-server of the test's own on a free port (never the machine's Redis)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.port = free_port()
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        import subprocess
+        import time
+
+        self.proc = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        import time
+
+        if self.proc is not None:
+            stop_process(self.proc, timeout=5)
+            self.proc = None
+        # Wait for the port, not the process (a stopped daemon may linger as a zombie).
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    time.sleep(0.05)
+            except OSError:
+                return
+
+
+def use_broker(url: str | None) -> str | None:
+    """Point this process's Celery app at ``url`` (dropping its cached connection pools); returns
+    the broker it used before. Celery reads CELERY_BROKER_URL from the environment first."""
+    import os
+
+    from django.conf import settings
+
+    from config.celery import app
+
+    previous = os.environ.get("CELERY_BROKER_URL")
+    if url is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = url
+    app.conf.broker_url = url or settings.CELERY_BROKER_URL
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    return previous
