@@ -825,7 +825,7 @@ def _plan_branch(reg: _Registry, spec: BranchSpec, accounts: dict, today: dateti
     add(reg.pick(deputy_unit, "deputy", taken=taken, reuse=0.1), MembershipRole.DEPUTY_SECRETARY)
     commissioners = [MembershipRole.ORGANIZATION_COMMISSIONER, MembershipRole.PUBLICITY_COMMISSIONER,
                      MembershipRole.DISCIPLINE_COMMISSIONER]
-    for role in commissioners[: rng.randint(1, 2)]:
+    for role in sorted(rng.sample(commissioners, k=rng.randint(1, 2)), key=commissioners.index):
         add(reg.pick(spec.lead, "commissioner", taken=taken, reuse=0.15), role)
     for _ in range(rng.randint(2, 4) + (6 if showcase else 0)):
         add(reg.pick(rng.choice(units), "member", taken=taken, reuse=0.3), MembershipRole.MEMBER)

@@ -3,12 +3,18 @@
 It lives in the top app so that it may call each app's demo seeder in dependency order
 (branches → projects → mechanisms → evaluation) without any app importing upward. A seeder is a
 function ``seed_demo(*, today) -> {label: count}``; add the later apps' seeders to ``SEEDERS``.
+
+The whole seed is one transaction without nested savepoints (see ``one_transaction``): a seeder
+must not catch an error raised by a service and carry on — it would find the transaction
+doomed. Look records up before creating them instead (that is what makes a second run add
+nothing anyway).
 """
 
 import time
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from branches import demo as branches_demo
@@ -25,6 +31,34 @@ SEEDERS = [
 SEEDERS.append(("效能评估、党性鉴定与优先考虑名单 / evaluations, appraisals, priority list", evaluation_demo.seed_demo))
 
 
+@contextmanager
+def one_transaction(using=DEFAULT_DB_ALIAS):
+    """One all-or-nothing transaction for the whole seed, without the nested savepoints.
+
+    Every service is ``@transaction.atomic``, so each call inside the seed's transaction would
+    open and release a savepoint: about a third of the seed's round trips to the database. A
+    savepoint only helps a caller that catches an error and carries on; the seed never does (any
+    error aborts it and rolls everything back), so savepoints are switched off on this connection
+    for the duration. An error inside then marks the whole transaction for rollback, as wanted.
+    The outermost block keeps its savepoint when it is itself nested (in tests).
+
+    This matters on PostgreSQL, where every statement is a round trip to the server.
+    SQLite's backend decides about savepoints itself (they are cheap there) and keeps them."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        features = connection.features
+        shadowed = "uses_savepoints" in vars(features)
+        previous = features.uses_savepoints
+        features.uses_savepoints = False
+        try:
+            yield
+        finally:
+            if shadowed:
+                features.uses_savepoints = previous
+            else:
+                del features.uses_savepoints
+
+
 class Command(BaseCommand):
     help = "Load the Jingjiang demo data and the demo accounts (safe to run again)."
 
@@ -33,13 +67,16 @@ class Command(BaseCommand):
         started = time.monotonic()
         summary = []
         # One transaction: a failed run leaves nothing half-seeded for the next run to skip.
-        with transaction.atomic():
+        with one_transaction():
             for label, seeder in SEEDERS:
-                summary.append((label, seeder(today=today)))
+                seeder_started = time.monotonic()
+                counts = seeder(today=today)
+                summary.append((label, counts, time.monotonic() - seeder_started))
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪 / demo data ready ({elapsed:.1f} s)"))
-        for label, counts in summary:
-            self.stdout.write(f"  {label}: " + "，".join(f"{name} {n}" for name, n in counts.items()))
+        for label, counts, seconds in summary:
+            figures = "，".join(f"{name} {n}" for name, n in counts.items())
+            self.stdout.write(f"  {label} ({seconds:.1f} s): {figures}")
         self.stdout.write("")
         for line in branches_demo.account_lines():
             self.stdout.write(line)
