@@ -370,12 +370,16 @@ def test_a_failing_channel_retries_with_backoff_and_is_marked_failed_after_the_l
 @pytest.mark.django_db
 def test_a_refused_enqueue_is_retried_by_the_next_sweep(world, monkeypatch, only):
     only(ReminderKind.PROJECT_RED)
-    from mechanisms.services import reminders
 
     world.chief.email = "chief@example.com"
     world.chief.save()
     Project.objects.filter(pk=world.project.pk).update(light="red", red_since=datetime.date(2026, 11, 24))
-    monkeypatch.setattr(reminders, "send_task_now", lambda *a, **k: False)  # the broker is down
+    from mechanisms.tasks import deliver_reminders
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(deliver_reminders, "apply_async", broker_down)
     reminder_sweep(now=at(2026, 11, 24, 10, 0))
     delivery = ReminderDelivery.objects.get(channel=Channel.EMAIL)
     assert delivery.status == DeliveryStatus.PENDING and delivery.enqueued_at is None
