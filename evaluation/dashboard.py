@@ -816,7 +816,7 @@ def _count_links(scope: Scope, *, branch) -> dict:
         ),
         "overdue_instructions": list_link(scope, "mechanisms:instruction_list", branch=branch, overdue="on", fallback=""),
         "overdue_problems": list_link(scope, "mechanisms:problem_list", branch=branch, overdue="yes", fallback=""),
-        "open_problems": list_link(scope, "mechanisms:problem_list", branch=branch, fallback=""),
+        # No link behind "problems open": the problem list cannot filter "not yet resolved".
         "reports": list_link(scope, "mechanisms:weeklyreport_list", branch=branch, week=week.code, fallback=""),
     }
     return {k: v.url for k, v in links.items() if v.is_list}
