@@ -35,8 +35,13 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
     front = forms.ChoiceField(label=gettext_lazy("Front"), required=False)
     field = forms.TypedChoiceField(label=gettext_lazy("Field"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, choices: dict, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, choices: dict, **kwargs):
+        if data is not None and not data.get("period"):
+            # A link that names other filters but no period shows (and keeps) the default one,
+            # or the dates it gives.
+            data = data.copy()
+            data["period"] = "custom" if data.get("date_from") or data.get("date_to") else reads.DEFAULT_PERIOD
+        super().__init__(data, **kwargs)
         every = [("", _("All"))]
         self.units = {u.pk: u for u in choices["units"]}
         self.work_fields = {f.pk: f for f in choices["fields"]}
@@ -60,8 +65,6 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
         if date_from and date_to and date_from > date_to:
             date_from, date_to = date_to, date_from
         period = data.get("period") or reads.DEFAULT_PERIOD
-        if period != "custom" and (date_from or date_to) and not self.data.get("period"):
-            period = "custom"
         return {
             "unit": self.units.get(data.get("unit")),
             "batch": data.get("batch"),

@@ -41,7 +41,9 @@
   function barOption(items, horizontal) {
     var names = items.map(function (i) { return i.name; });
     var values = items.map(function (i) { return { value: i.value, url: i.url }; });
-    var category = { type: "category", data: names, axisLabel: { interval: 0, hideOverlap: true } };
+    // Every name shown: slanted when there are many (a province has a dozen fields).
+    var crowded = !horizontal && items.length > 6;
+    var category = { type: "category", data: names, axisLabel: { interval: 0, rotate: crowded ? 35 : 0 } };
     var value = { type: "value", minInterval: 1 };
     return {
       color: PALETTE,

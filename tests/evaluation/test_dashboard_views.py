@@ -247,3 +247,18 @@ def test_query_count_is_the_same_at_10_and_500_branches(w, query):
     assert Branch.objects.filter(supervising_committee=w.o["committee_a"]).count() == 503
     assert small == large, f"{small} queries at 10 branches, {large} at 500"
     assert large <= 25, f"{large} queries: justify each new one"
+
+
+def test_a_link_without_a_period_keeps_the_default_period_selected(w):
+    html = english_client(w.leader).get(URL + "?front=major_project").content.decode()
+
+    assert re.search(r'<option value="year" selected>', html)
+
+
+def test_dates_without_a_period_mean_those_dates(w):
+    start, end = day(-25).isoformat(), day(-6).isoformat()
+
+    html = english_client(w.leader).get(URL + f"?date_from={start}&date_to={end}").content.decode()
+
+    assert re.search(r'<option value="custom" selected>', html)
+    assert 'data-testid="kpi-problems-opened">2<' in html
