@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from branches.models import BranchStatus, MembershipRole
+from branches.models import Membership, MembershipRole
 from branches.roles import Role
 from branches.selectors import has_role, jurisdiction_path, visible_users
 from projects.models import Project
@@ -21,9 +21,10 @@ from .services.reminders import (
     NUDGE_WEEKLY,
     OPEN_INSTRUCTION,
     OPEN_PROJECT,
+    Context,
     branches_missing_report,
+    config,
     last_report_week,
-    make_context,
     nudge_next_possible,
 )
 
@@ -130,31 +131,37 @@ NUDGE_LIST_LIMIT = 20
 def nudge_panel(user, *, now: datetime.datetime | None = None) -> NudgePanel:
     """What the 调度长 ``user`` may nudge about now: branches of their open projects that missed
     the last weekly-report deadline (their secretaries), and overdue instructions of their
-    projects (the assignee, or the liaisons of the unit). Four queries whatever the numbers."""
+    projects (the assignee, or the liaisons of the unit). At most four queries whatever the
+    numbers (secretaries, instructions, liaisons of the units, the last nudges)."""
     from .selectors_dispatch import unit_liaisons
 
     if not has_role(user, Role.DISPATCH_CHIEF):
         return NudgePanel([], [])
-    ctx = make_context(now)
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    # No calendar needed: the report week depends on the deadline setting only.
+    ctx = Context(now=now, today=local.date(), local_time=local.time(), cal=None, cfg=config())
     week = last_report_week(ctx)
     mine = Project.objects.filter(dispatch_chief=user, status__in=OPEN_PROJECT)
-    branches = list(
-        branches_missing_report(week.monday)
-        .filter(Exists(mine.filter(branch=OuterRef("pk"))), status=BranchStatus.ACTIVE)
-        .prefetch_related("memberships__person__user")
-        .order_by("name", "pk")[:NUDGE_LIST_LIMIT]
+    late = branches_missing_report(week.monday).filter(Exists(mine.filter(branch=OuterRef("pk"))))
+    secretaries = (
+        Membership.objects.filter(
+            branch__in=late, role=MembershipRole.SECRETARY, left_on__isnull=True, person__user__is_active=True
+        )
+        .order_by("branch__name", "branch_id", "pk")
+        .values_list("branch_id", "branch__name", "person__user__full_name", "person__user__username")
     )
-    weekly = []
-    for branch in branches:
-        secretaries = [
-            m.person.user.get_full_name() or m.person.user.get_username()
-            for m in branch.memberships.all()
-            if m.role == MembershipRole.SECRETARY and m.left_on is None and m.person.user and m.person.user.is_active
-        ]
-        if secretaries:
-            weekly.append(
-                NudgeTarget(NUDGE_WEEKLY, branch.pk, f"branch:{branch.pk}", branch.name, week.label, "、".join(secretaries))
+    by_branch: dict[int, NudgeTarget] = {}
+    for branch_id, branch_name, full_name, username in secretaries[: NUDGE_LIST_LIMIT * 3]:
+        target = by_branch.get(branch_id)
+        if target is None:
+            if len(by_branch) == NUDGE_LIST_LIMIT:
+                continue
+            target = by_branch[branch_id] = NudgeTarget(
+                NUDGE_WEEKLY, branch_id, f"branch:{branch_id}", branch_name, week.label, ""
             )
+        target.recipients = "、".join(filter(None, [target.recipients, full_name or username]))
+    weekly = list(by_branch.values())
     instructions = list(
         Instruction.objects.filter(project__in=mine, status__in=OPEN_INSTRUCTION, deadline__lt=ctx.today)
         .select_related("project", "assignee_user", "assignee_unit")
@@ -174,9 +181,11 @@ def nudge_panel(user, *, now: datetime.datetime | None = None) -> NudgePanel:
             overdue.append(
                 NudgeTarget(NUDGE_INSTRUCTION, i.pk, f"instruction:{i.pk}", i.title, f"{i.project.name} · {i.deadline:%Y-%m-%d}", "、".join(who))
             )
-    next_at = nudge_next_possible(sender=user, object_keys=[t.object_key for t in weekly + overdue], now=ctx.now)
-    for t in weekly + overdue:
-        t.next_at = next_at.get(t.object_key)
+    targets = weekly + overdue
+    if targets:
+        next_at = nudge_next_possible(sender=user, object_keys=[t.object_key for t in targets], now=ctx.now)
+        for t in targets:
+            t.next_at = next_at.get(t.object_key)
     return NudgePanel(weekly, overdue)
 
 

@@ -127,8 +127,9 @@ class TestCockpit:
         fill(8)
         large = count()
         # session, user, roles, calendar, projects (with counts), overdue, awaiting, problems,
-        # drafts, unread badge, session save (3)
-        assert small == large == 13
+        # drafts, unread badge, session save (3); the nudge panel (selectors_reminders.nudge_panel):
+        # late secretaries, overdue instructions, their units' liaisons, the last nudges (4)
+        assert small == large == 17
 
 
 class TestLiaisonHome:

@@ -243,3 +243,36 @@ def test_the_preferences_link_is_in_every_users_menu_and_the_log_in_the_staff_me
     client.force_login(world.secretary)
     page = client.get(reverse("mechanisms:notification_list")).content.decode()
     assert reverse("mechanisms:reminder_preferences") in page and f'href="{LOG}"' not in page
+
+
+@pytest.mark.django_db
+def test_the_cockpit_lists_what_the_chief_may_nudge_and_when_again(world, client):
+    from django.contrib.auth.models import Group
+
+    world.chief.groups.add(Group.objects.get(name=Role.DISPATCH_CHIEF))
+    today = timezone.localdate()
+    instruction = Instruction.objects.create(
+        project=world.project, branch=world.branch, title="完成管线迁改", assignee_user=world.secretary,
+        issued_on=today - datetime.timedelta(days=20), deadline=today - datetime.timedelta(days=2),
+    )
+    client_for(client, world.chief)
+    cockpit = reverse("mechanisms:cockpit")
+    page = client.get(cockpit).content.decode()
+    assert 'data-testid="nudge-panel"' in page
+    assert f'data-target="weekly" data-pk="{world.branch.pk}"' in page and "张卫东" in page
+    assert f'data-target="instruction" data-pk="{instruction.pk}"' in page and "完成管线迁改" in page
+    assert world.other_branch.name not in page  # not this 调度长's branch
+    assert page.count('data-testid="nudge"') == 2
+    client.post(reverse("mechanisms:nudge"), {"target": "instruction", "pk": instruction.pk, "next": cockpit})
+    page = client.get(cockpit).content.decode()
+    assert page.count('data-testid="nudge"') == 1 and page.count('data-testid="nudge-wait"') == 1
+    # Other roles see no panel on their pages, and a 调度长 with nothing late sees none either.
+    Instruction.objects.filter(pk=instruction.pk).update(status="verified")
+    from mechanisms.models import WeeklyReport
+    from mechanisms.services.reminders import last_report_week, make_context
+
+    week = last_report_week(make_context())
+    year, number, _ = week.monday.isocalendar()
+    WeeklyReport.objects.create(branch=world.branch, iso_year=year, iso_week=number, week_start=week.monday,
+                                deadline=week.deadline, status="submitted", submitted_at=week.deadline)
+    assert 'data-testid="nudge-panel"' not in client.get(cockpit).content.decode()
