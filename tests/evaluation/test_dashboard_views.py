@@ -262,3 +262,18 @@ def test_dates_without_a_period_mean_those_dates(w):
 
     assert re.search(r'<option value="custom" selected>', html)
     assert 'data-testid="kpi-problems-opened">2<' in html
+
+
+def test_a_long_league_shows_the_best_and_the_slowest_units(w, monkeypatch):
+    from evaluation import dashboard as reads
+
+    monkeypatch.setattr(reads, "LEAGUE_LIMIT", 2)
+
+    html = english_client(w.leader).get(URL + "?period=all").content.decode()
+    full = english_client(w.leader).get(URL + "?period=all&league=all").content.decode()
+
+    assert re.findall(r'data-unit="(\d+)"', html) == [str(w.o["department_a"].pk), str(w.o["committee_a"].pk)]
+    assert "1 unit in between" in html
+    assert "Show 1 more unit" in html
+    assert len(re.findall(r'data-testid="league-row"', full)) == 3
+    assert 'data-testid="league-gap"' not in full
