@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from branches import demo as branches_demo
 from evaluation import demo as evaluation_demo
+from mechanisms import demo as reminders_demo
 from mechanisms import demo_dispatch
 from projects import demo as projects_demo
 
@@ -29,6 +30,7 @@ SEEDERS = [
 ]
 # The "how well" comes last: it evaluates the branches the seeders above concluded.
 SEEDERS.append(("效能评估、党性鉴定与优先考虑名单 / evaluations, appraisals, priority list", evaluation_demo.seed_demo))
+SEEDERS.append(("提醒：到点即发的督办与催办 / reminders due within minutes", reminders_demo.seed_demo))
 
 
 @contextmanager
