@@ -165,14 +165,16 @@ def seed_demo(*, today: datetime.date | None = None) -> dict[str, int]:
     projects = (
         Project.objects.filter(dispatch_chief__isnull=False)
         .exclude(status__in=CLOSED_STATUSES)
+        # The showcase branches' projects got their sessions through the services (demo_records).
+        .exclude(dispatches__isnull=False)
         .select_related("branch", "dispatch_chief", "lead_unit")
         .prefetch_related("responsible_units", "branch__responsible_units")
         .order_by("branch__batch", "branch__name", "pk")
     )
     sessions = instructions = resolutions = 0
     # Seeded once as a whole: a project too young for a session on the first run must not get
-    # one on a later run (a demo loaded last week stays one copy).
-    if Dispatch.objects.exists():
+    # one on a later run (a demo loaded last week stays one copy). Its own sessions say it ran.
+    if Dispatch.objects.filter(attendees=ATTENDEES).exists():
         projects = projects.none()
     for index, project in enumerate(projects):
         s, i = seed_project_dispatches(project, today=today, index=index)

@@ -20,12 +20,13 @@ from django.utils import timezone
 from branches import demo as branches_demo
 from evaluation import demo as evaluation_demo
 from mechanisms import demo as reminders_demo
-from mechanisms import demo_dispatch
+from mechanisms import demo_dispatch, demo_records
 from projects import demo as projects_demo
 
 SEEDERS = [
     ("组织、党员与攻坚支部 / organizations, people, branches", branches_demo.seed_demo),
     ("攻坚项目、指标与节点 / projects, indicators, milestones", projects_demo.seed_demo),
+    ("四项机制与周报（示范支部） / weekly reports, problems, dispatch, consultations, requests", demo_records.seed_demo),
     ("推进调度与对接会商 / dispatch sessions, instructions, consultations", demo_dispatch.seed_demo),
 ]
 # The "how well" comes last: it evaluates the branches the seeders above concluded.
