@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from projects.models import Indicator, Milestone, Project
 
@@ -29,7 +30,7 @@ def test_deadline_cannot_be_before_start(world):
     project.deadline = days(-100)
     with pytest.raises(ValidationError) as error:
         project.full_clean()
-    assert "The deadline cannot be before the start." in error.value.messages
+    assert gettext("The deadline cannot be before the start.") in error.value.messages
 
 
 def test_indicator_target_must_differ_from_baseline(world):
@@ -37,7 +38,7 @@ def test_indicator_target_must_differ_from_baseline(world):
     indicator = Indicator(project=world.project, name="持平", unit="个", baseline=Decimal(5), target=Decimal(5))
     with pytest.raises(ValidationError) as error:
         indicator.full_clean()
-    assert "The target must differ from the baseline." in error.value.messages
+    assert gettext("The target must differ from the baseline.") in error.value.messages
 
 
 def test_indicator_names_are_unique_per_project(world):
@@ -47,7 +48,7 @@ def test_indicator_names_are_unique_per_project(world):
     duplicate = Indicator(project=world.project, name=world.indicator.name, unit="户", target=Decimal(1))
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
-    assert "This project already has an indicator with this name." in error.value.messages
+    assert gettext("This project already has an indicator with this name.") in error.value.messages
 
 
 def test_indicator_weight_is_at_least_one(world):
@@ -59,7 +60,7 @@ def test_milestone_names_are_unique_per_project(world):
     duplicate = Milestone(project=world.project, name=world.milestone.name, due_on=days(3))
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
-    assert "This project already has a milestone with this name." in error.value.messages
+    assert gettext("This project already has a milestone with this name.") in error.value.messages
 
 
 def test_milestone_overdue_days(world):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from branches.models import BranchStatus, Light
 from branches.roles import Role
@@ -52,7 +53,7 @@ def test_project_create_refuses_an_ended_branch(world):
 def test_project_create_refuses_a_deadline_before_the_start(world):
     with pytest.raises(ValidationError) as error:
         make_project(branch=world.branch, by=world.staff, start=10, deadline=5)
-    assert "The deadline cannot be before the start." in str(error.value)
+    assert gettext("The deadline cannot be before the start.") in str(error.value)
     assert not Project.objects.filter(start_on=days(10)).exists()
 
 
@@ -100,7 +101,11 @@ def test_illegal_moves_are_refused_with_a_translated_message(world, path, refuse
     with pytest.raises(TransitionError) as error:
         services.project_transition(project=project, to=refused, by=world.staff, reason="x")
     assert error.value.code == "illegal_transition"
-    assert "cannot become" in error.value.messages[0]
+    expected = gettext("Not possible: a record that is “%(current)s” cannot become “%(target)s”.") % {
+        "current": ProjectStatus(before).label,
+        "target": ProjectStatus(refused).label,
+    }
+    assert error.value.messages[0] == expected
     assert _reload(project).status == before
 
 
@@ -162,7 +167,7 @@ def test_replacing_the_dispatch_chief_moves_the_grants(world):
     assert new.groups.filter(name=Role.DISPATCH_CHIEF).exists()
     assert _reload(world.project).dispatch_chief == new
     last = world.project.history.latest()
-    assert last.history_user == world.staff and last.history_change_reason == "Dispatch chief appointed"
+    assert last.history_user == world.staff and last.history_change_reason == gettext("Dispatch chief appointed")
 
     # And back again: the grants follow the other way.
     services.project_assign_dispatch_chief(project=world.project, user=old, by=world.staff)
