@@ -87,7 +87,7 @@ DEFAULTS = {
     "backoff_minutes": (5, 15, 60, 240),
     # Reminders claimed per transaction, deliveries per Celery task, seconds one task may spend
     # sending before it hands the rest to a new task (a slow robot must not hit the time limit).
-    "batch_size": 2000,
+    "batch_size": 5000,
     "delivery_task_batch": 100,
     "delivery_task_seconds": 120,
     # A delivery queued this long ago and still pending lost its task: queue it again.
@@ -680,84 +680,89 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _held_by_quiet_hours(ctx: Context, recipient_ids: set[int]) -> dict[int, datetime.datetime]:
-    """Recipients now inside their quiet hours → when their reminders may go out."""
-    held = {}
-    prefs = NotificationPreference.objects.filter(
-        user_id__in=recipient_ids, quiet_start__isnull=False, quiet_end__isnull=False
-    ).only("user_id", "quiet_start", "quiet_end")
-    for pref in prefs:
+def _postpone_quiet_hours(ctx: Context, result: SweepResult, *, ids=None) -> list[int]:
+    """Move the due reminders of users now inside their quiet hours to when those end; returns
+    the users held. Few users set quiet hours, so this is one small read and an UPDATE per
+    release time, once per sweep rather than per batch."""
+    held: dict[datetime.datetime, list[int]] = {}
+    prefs = NotificationPreference.objects.filter(quiet_start__isnull=False, quiet_end__isnull=False).only(
+        "user_id", "quiet_start", "quiet_end"
+    )
+    for pref in prefs.iterator(chunk_size=2000):
         if in_quiet_hours(pref, ctx.local_time):
-            held[pref.user_id] = quiet_release_at(ctx, pref)
-    return held
+            held.setdefault(quiet_release_at(ctx, pref), []).append(pref.user_id)
+    for release_at, user_ids in held.items():
+        due = Reminder.objects.filter(status=ReminderStatus.PENDING, due_at__lte=ctx.now, recipient_id__in=user_ids)
+        if ids is not None:
+            due = due.filter(id__in=ids)
+        result.postponed += due.update(due_at=release_at)
+    return [user_id for user_ids in held.values() for user_id in user_ids]
 
 
-def _claim_and_deliver(ctx: Context, result: SweepResult, *, ids=None) -> tuple[int, list[int]]:
+def _claim_and_deliver(ctx: Context, result: SweepResult, *, ids=None, held_users=()) -> tuple[int, list[int]]:
     """Claim one batch of due reminders; write in-app notifications and channel deliveries.
     Returns (how many were claimed, ids of the deliveries to send after commit).
 
-    Set-based: a handful of statements per batch whatever its size (the in-app notification,
-    one delivery row per channel the recipient wants, the status), each an INSERT … SELECT."""
-    with transaction.atomic():
-        due = Reminder.objects.select_for_update(skip_locked=True).filter(status=ReminderStatus.PENDING, due_at__lte=ctx.now)
-        if ids is not None:
-            due = due.filter(id__in=ids)
-        batch = list(due.order_by("id").values_list("id", "recipient_id")[: ctx.cfg["batch_size"]])
-        if not batch:
-            return 0, []
-        held = _held_by_quiet_hours(ctx, {recipient for _id, recipient in batch})
-        postponed: dict[datetime.datetime, list[int]] = {}
-        send = []
-        for reminder_id, recipient_id in batch:
-            if recipient_id in held:
-                postponed.setdefault(held[recipient_id], []).append(reminder_id)
-            else:
-                send.append(reminder_id)
-        for release_at, held_ids in postponed.items():
-            Reminder.objects.filter(id__in=held_ids).update(due_at=release_at)
-        result.postponed += len(batch) - len(send)
-        if not send:
-            return len(batch), []
-        reminder, user, pref, org = (_table(m) for m in (Reminder, User, NotificationPreference, User._meta.get_field("organization").related_model))
-        notification, delivery = _table(Notification), _table(ReminderDelivery)
-        delivery_columns = (
-            "reminder_id, channel, status, attempts, next_attempt_at, enqueued_at, sent_at, last_error, target, resends"
+    Set-based: three statements per batch whatever its size — the claim (an UPDATE of rows
+    picked with FOR UPDATE SKIP LOCKED, so two sweeps never claim the same), the in-app
+    notifications, and one delivery row per channel each recipient wants."""
+    reminder, user, pref, org = (
+        _table(m) for m in (Reminder, User, NotificationPreference, User._meta.get_field("organization").related_model)
+    )
+    notification, delivery = _table(Notification), _table(ReminderDelivery)
+    only_ids = "AND id = ANY(%s)" if ids is not None else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {reminder} SET status = %s, sent_at = %s WHERE id IN ("
+            f"SELECT id FROM {reminder} WHERE status = %s AND due_at <= %s AND NOT (recipient_id = ANY(%s)) {only_ids} "
+            f"ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id",
+            [ReminderStatus.SENT, ctx.now, ReminderStatus.PENDING, ctx.now, list(held_users)]
+            + ([list(ids)] if ids is not None else [])
+            + [ctx.cfg["batch_size"]],
         )
+        send = [row[0] for row in cursor.fetchall()]
+        if not send:
+            return 0, []
         active = f"FROM {reminder} r JOIN {user} u ON u.id = r.recipient_id AND u.is_active WHERE r.id = ANY(%s)"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {notification} (recipient_id, kind, title, body, url, created_at, read_at, emailed_at) "
-                f"SELECT r.recipient_id, CASE WHEN r.kind = %s THEN %s ELSE %s END, r.title, r.body, r.url, %s, NULL, NULL "
-                f"{active} ORDER BY r.id",
-                [ReminderKind.NUDGE, NotificationKind.NUDGE, NotificationKind.REMINDER, ctx.now, send],
-            )
-            result.delivered_in_app += max(cursor.rowcount, 0)
-            cursor.execute(
-                f"INSERT INTO {delivery} ({delivery_columns}) "
-                f"SELECT r.id, %s, %s, 1, NULL, NULL, %s, '', '', 0 {active}",
-                [Channel.IN_APP, DeliveryStatus.SENT, ctx.now, send],
-            )
-            # E-mail unless switched off (on by default), to an address the user has.
-            cursor.execute(
-                f"INSERT INTO {delivery} ({delivery_columns}) "
-                f"SELECT r.id, %s, %s, 0, NULL, %s, NULL, '', u.email, 0 {active} "
-                f"AND u.email <> '' AND COALESCE((SELECT p.email FROM {pref} p WHERE p.user_id = u.id), TRUE) "
-                f"RETURNING id",
-                [Channel.EMAIL, DeliveryStatus.PENDING, ctx.now, send],
-            )
-            outgoing = [row[0] for row in cursor.fetchall()]
-            # The robot when switched on: the user's own URL, else their unit's.
-            cursor.execute(
-                f"INSERT INTO {delivery} ({delivery_columns}) "
-                f"SELECT r.id, %s, %s, 0, NULL, %s, NULL, '', COALESCE(NULLIF(p.webhook_url, ''), o.webhook_url), 0 "
-                f"FROM {reminder} r JOIN {user} u ON u.id = r.recipient_id AND u.is_active "
-                f"JOIN {pref} p ON p.user_id = u.id AND p.webhook LEFT JOIN {org} o ON o.id = u.organization_id "
-                f"WHERE r.id = ANY(%s) AND COALESCE(NULLIF(p.webhook_url, ''), o.webhook_url, '') <> '' RETURNING id",
-                [Channel.WEBHOOK, DeliveryStatus.PENDING, ctx.now, send],
-            )
-            outgoing += [row[0] for row in cursor.fetchall()]
-        Reminder.objects.filter(id__in=send).update(status=ReminderStatus.SENT, sent_at=ctx.now)
-        return len(batch), outgoing
+        cursor.execute(
+            f"INSERT INTO {notification} (recipient_id, kind, title, body, url, created_at, read_at, emailed_at) "
+            f"SELECT r.recipient_id, CASE WHEN r.kind = %s THEN %s ELSE %s END, r.title, r.body, r.url, %s, NULL, NULL "
+            f"{active} ORDER BY r.id",
+            [ReminderKind.NUDGE, NotificationKind.NUDGE, NotificationKind.REMINDER, ctx.now, send],
+        )
+        result.delivered_in_app += max(cursor.rowcount, 0)
+        # In-app (delivered just now); e-mail unless switched off (on by default) to an address
+        # the user has; the robot when switched on: the user's own URL, else their unit's.
+        cursor.execute(
+            f"INSERT INTO {delivery} (reminder_id, channel, status, attempts, next_attempt_at, enqueued_at, sent_at, "
+            f"last_error, target, resends) "
+            f"SELECT r.id, c.channel, CASE WHEN c.channel = %s THEN %s ELSE %s END, "
+            f"CASE WHEN c.channel = %s THEN 1 ELSE 0 END, NULL, "
+            f"CASE WHEN c.channel = %s THEN NULL ELSE %s::timestamptz END, "
+            f"CASE WHEN c.channel = %s THEN %s::timestamptz END, '', "
+            f"CASE c.channel WHEN %s THEN u.email WHEN %s THEN COALESCE(NULLIF(p.webhook_url, ''), o.webhook_url) "
+            f"ELSE '' END, 0 "
+            f"FROM {reminder} r JOIN {user} u ON u.id = r.recipient_id AND u.is_active "
+            f"LEFT JOIN {pref} p ON p.user_id = u.id LEFT JOIN {org} o ON o.id = u.organization_id "
+            f"CROSS JOIN (VALUES (%s), (%s), (%s)) AS c(channel) "
+            f"WHERE r.id = ANY(%s) AND ("
+            f"c.channel = %s "
+            f"OR (c.channel = %s AND u.email <> '' AND COALESCE(p.email, TRUE)) "
+            f"OR (c.channel = %s AND p.webhook AND COALESCE(NULLIF(p.webhook_url, ''), o.webhook_url, '') <> '')) "
+            f"RETURNING id, channel",
+            [
+                Channel.IN_APP, DeliveryStatus.SENT, DeliveryStatus.PENDING,
+                Channel.IN_APP,
+                Channel.IN_APP, ctx.now,
+                Channel.IN_APP, ctx.now,
+                Channel.EMAIL, Channel.WEBHOOK,
+                Channel.IN_APP, Channel.EMAIL, Channel.WEBHOOK,
+                send,
+                Channel.IN_APP, Channel.EMAIL, Channel.WEBHOOK,
+            ],
+        )
+        outgoing = sorted(pk for pk, channel in cursor.fetchall() if channel != Channel.IN_APP)
+        return len(send), outgoing
 
 
 def _requeue_stale(ctx: Context) -> list[int]:
@@ -844,8 +849,9 @@ def reminder_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
                 for kind, count in rule(ctx).items():
                     result.created[kind] = result.created.get(kind, 0) + count
     to_send: list[int] = []
+    held = _postpone_quiet_hours(ctx, result)
     for _round in range(1000):  # bounded: at most 1000 batches per sweep
-        claimed, ids = _claim_and_deliver(ctx, result)
+        claimed, ids = _claim_and_deliver(ctx, result, held_users=held)
         to_send.extend(ids)
         if claimed < ctx.cfg["batch_size"]:
             break
@@ -860,7 +866,8 @@ def reminders_deliver_now(*, reminder_ids: list[int], now: datetime.datetime | N
     caller's transaction, e-mail and webhook queued after it commits. Quiet hours still apply."""
     ctx = make_context(now)
     result = SweepResult()
-    _claimed, ids = _claim_and_deliver(ctx, result, ids=reminder_ids)
+    held = _postpone_quiet_hours(ctx, result, ids=reminder_ids)
+    _claimed, ids = _claim_and_deliver(ctx, result, ids=reminder_ids, held_users=held)
     if ids:
         cfg = ctx.cfg
         transaction.on_commit(lambda: _enqueue_deliveries(cfg, ids))

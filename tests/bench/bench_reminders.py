@@ -95,7 +95,7 @@ def load(scale: float, *, friday: datetime.date):
     committees = [
         Organization.objects.create(name=f"党委{i}", kind="party_committee", parent=city) for i in range(n["committees"])
     ]
-    field = WorkField.objects.create(name="动迁", front="major_project")
+    field = WorkField.objects.get_or_create(name="动迁", defaults={"front": "major_project"})[0]
     liaison_group = Group.objects.get_or_create(name=Role.UNIT_LIAISON)[0]
     chief_group = Group.objects.get_or_create(name=Role.DISPATCH_CHIEF)[0]
     chiefs = User.objects.bulk_create(
@@ -185,11 +185,35 @@ def clear_reminders():
         )
 
 
+PHASES: dict[str, float] = {}
+
+
+def instrument():
+    """Time each rule and the delivery phase (wrappers around the module's functions)."""
+    from mechanisms.services import reminders
+
+    def timed(name, func):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                PHASES[name] = PHASES.get(name, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    reminders.RULES = tuple(timed(rule.__name__, rule) for rule in reminders.RULES)
+    for name in ("_claim_and_deliver", "_requeue_stale", "_enqueue_deliveries", "_catch_up_notification_emails"):
+        setattr(reminders, name, timed(name, getattr(reminders, name)))
+
+
 def measure(now: datetime.datetime, *, trace: bool):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from mechanisms.services.reminders import reminder_sweep
+
+    PHASES.clear()
 
     if trace:
         tracemalloc.start()
@@ -208,6 +232,7 @@ def measure(now: datetime.datetime, *, trace: bool):
         "in_app": result.delivered_in_app,
         "queued": result.queued,
         "peak_mb": round(peak / 2**20, 1),
+        "phases": {k: round(v, 2) for k, v in PHASES.items() if v >= 0.05},
     }
 
 
@@ -265,6 +290,7 @@ def main():
     from django.urls import reverse
 
     reverse("home")
+    instrument()
     sizes = [float(s) for s in os.environ.get("BENCH_SCALES", "0.1,1").split(",")]
     results = [run_size(scale) for scale in sizes]
     out = ROOT / "var" / "bench"
@@ -279,6 +305,10 @@ def main():
         for row in result["rows"]:
             print(f"| {size} | {row['scenario']} | {row['seconds']} | {row['queries']} | {row['created']:,} | "
                   f"{row['in_app']:,} | {row['queued']:,} | {row['peak_mb']} |")
+    print()
+    for result in results:
+        for row in result["rows"]:
+            print(f"scale {result['scale']} · {row['scenario']}: " + ", ".join(f"{k} {v} s" for k, v in row["phases"].items()))
     print()
     print("loading: " + ", ".join(f"scale {r['scale']}: {r['load_seconds']} s" for r in results))
     _admin_url, _bench_url, name = database_urls()
