@@ -38,8 +38,8 @@ bench: venv-dev
 
 # Refresh the catalogue after changing source strings, then translate what is new.
 messages: venv
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "static/vendor/*"
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "static/vendor/*" -i "tests/*"
+	$(PY) manage.py compilemessages -l zh_Hans -i .venv
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .

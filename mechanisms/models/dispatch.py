@@ -114,7 +114,7 @@ class Instruction(OwnedModel):
         _("unacknowledged alert from"),
         null=True,
         editable=False,
-        help_text=_("From this day an instruction not yet acknowledged shows yellow (75 % of its time has passed)."),
+        help_text=_("From this day an instruction not yet acknowledged shows yellow (three quarters of its time have passed)."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=InstructionStatus.choices, default=InstructionStatus.ISSUED, db_index=True
