@@ -14,8 +14,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exports import ExportData, export_response, list_request, register_export
 from core.views import attachment_response
-from core.xlsx import build_workbook, xlsx_response
+from core.xlsx import xlsx_response
 
 from . import selectors, services
 from .forms import (
@@ -117,12 +118,11 @@ def branch_list(request):
     )
 
 
-@login_required
-@require_GET
-def branch_export(request):
-    form = _branch_filter_form(request)
+def branch_export_data(user, params) -> ExportData:
+    """The branch list's rows for ``user`` and the list's filters (core.exports builds the file)."""
+    form = _branch_filter_form(list_request(user, params))
     filters, search = form.filters()
-    branches = selectors.branch_list(user=request.user, filters=filters, search=search)
+    branches = selectors.branch_list(user=user, filters=filters, search=search)
     headers = [
         _("Name"),
         _("Batch"),
@@ -160,10 +160,16 @@ def branch_export(request):
         ]
         for b in branches.iterator(chunk_size=2000)
     )
-    content = build_workbook(
-        title=_("Task-force branches"), headers=headers, rows=rows, widths={1: 36, 7: 24, 8: 24, 11: 50}
-    )
-    return xlsx_response(content, f"{_('Task-force branches')}-{timezone.localdate():%Y%m%d}.xlsx")
+    return ExportData(_("Task-force branches"), headers, rows, branches.count, {1: 36, 7: 24, 8: 24, 11: 50})
+
+
+register_export("branches", branch_export_data)
+
+
+@login_required
+@require_GET
+def branch_export(request):
+    return export_response(request, "branches")
 
 
 @login_required
@@ -420,13 +426,12 @@ def person_list(request):
     )
 
 
-@login_required
-@require_GET
-def person_export(request):
-    _require_office(request.user)
-    form = _person_filter_form(request)
+def person_export_data(user, params) -> ExportData:
+    """The party-member list's rows for ``user`` and the list's filters."""
+    _require_office(user)  # the worker rebuilds the rows as the owner: the same check as the page
+    form = _person_filter_form(list_request(user, params))
     filters, search = form.filters()
-    people = selectors.person_list(user=request.user, filters=filters, search=search)
+    people = selectors.person_list(user=user, filters=filters, search=search)
     yes, no = _("Yes"), _("No")
     headers = [label for _name, label in COLUMNS] + [_("Login"), _("Serving in branches")]
     rows = (
@@ -444,8 +449,17 @@ def person_export(request):
         ]
         for p in people.iterator(chunk_size=2000)
     )
-    content = build_workbook(title=_("Party members"), headers=headers, rows=rows, widths={6: 30})
-    return xlsx_response(content, f"{_('Party members')}-{timezone.localdate():%Y%m%d}.xlsx")
+    return ExportData(_("Party members"), headers, rows, people.count, {6: 30})
+
+
+register_export("people", person_export_data)
+
+
+@login_required
+@require_GET
+def person_export(request):
+    _require_office(request.user)
+    return export_response(request, "people")
 
 
 @login_required

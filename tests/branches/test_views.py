@@ -19,6 +19,7 @@ from branches.models import (
     WeakLink,
     WeakLinkKind,
 )
+from core.models import ExportJob
 
 from . import factories as f
 from .test_selectors import make_branches
@@ -100,6 +101,16 @@ def test_branch_export_stays_in_the_jurisdiction(world, client_for):
     assert [r[0] for r in rows[2:]] == [world.branch_b.name]
 
 
+def test_a_large_branch_export_becomes_a_background_job(world, client_for, settings):
+    settings.EXPORT_SYNC_MAX_ROWS = 0
+
+    response = client_for(world.staff_a).get(reverse("branches:branch_export"), {"q": "过江", "page": "2"})
+
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("core:export_job", args=[job.pk])
+    assert (job.user, job.name, job.params, job.total) == (world.staff_a, "branches", {"q": ["过江"]}, 1)
+
+
 @pytest.mark.parametrize("url_name", ["branches:branch_list", "branches:branch_export"])
 def test_branch_list_query_count_is_the_same_at_10_and_200_branches(world, client_for, url_name):
     client = client_for(world.staff_a)
@@ -110,9 +121,10 @@ def test_branch_list_query_count_is_the_same_at_10_and_200_branches(world, clien
     many = page_queries(client, url)
 
     # Pinned: user, roles, organization, filter choices (batches, lead units, fields), then
-    # count and page (the export: all rows in one query). Justify any change.
+    # count and page (the export: count, to choose between now and a worker, and all rows in one
+    # query). Justify any change.
     assert few == many, (few, many)
-    assert few[1] == (8 if url_name.endswith("list") else 7)
+    assert few[1] == 8
 
 
 # ---------------------------------------------------------------- branch detail
@@ -417,6 +429,16 @@ def test_staff_register_and_edit_a_person(world, client_for):
     assert person.post == "副镇长" and person.user == world.stranger
 
 
+def test_a_large_person_export_becomes_a_background_job(world, client_for, settings):
+    settings.EXPORT_SYNC_MAX_ROWS = 2
+
+    response = client_for(world.staff_a).get(reverse("branches:person_export"))
+
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("core:export_job", args=[job.pk])
+    assert (job.user, job.name, job.total) == (world.staff_a, "people", 3)
+
+
 @pytest.mark.parametrize("url_name", ["branches:person_list", "branches:person_export"])
 def test_person_list_query_count_is_the_same_at_10_and_200_people(world, client_for, url_name):
     client = client_for(world.staff_a)
@@ -426,9 +448,10 @@ def test_person_list_query_count_is_the_same_at_10_and_200_people(world, client_
     many = page_queries(client, reverse(url_name))
 
     # Pinned: user, roles, organization, the units of the filter, then count and page (the
-    # export: all rows in one query). Justify any change.
+    # export: count, to choose between now and a worker, and all rows in one query). Justify any
+    # change.
     assert few == many, (few, many)
-    assert few[1] == (6 if url_name.endswith("list") else 5)
+    assert few[1] == 6
 
 
 # ---------------------------------------------------------------- industrial chains
