@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.xlsx import build_workbook, xlsx_response
+from core.exports import ExportData, export_response, list_request, register_export
 
 from . import selectors_problems as sel
 from .forms_problems import (
@@ -82,13 +82,12 @@ def problem_list(request):
     )
 
 
-@login_required
-@require_GET
-def problem_export(request):
+def problem_export_data(user, params) -> ExportData:
+    """The problem list's rows for ``user`` and the list's filters (core.exports builds the file)."""
     today = timezone.localdate()
-    form = _filter_form(request)
+    form = _filter_form(list_request(user, params))
     filters, search = form.filters()
-    problems = sel.problem_list(user=request.user, filters=filters, search=search, today=today)
+    problems = sel.problem_list(user=user, filters=filters, search=search, today=today)
     headers = [
         _("No."), _("Title"), _("Branch"), _("Project"), _("Category"), _("Severity"), _("Source"),
         _("Enterprise"), _("Status"), _("Responsible unit"), _("Deadline"), _("Overdue"), _("Reported at"),
@@ -103,10 +102,16 @@ def problem_export(request):
         ]
         for p in problems.iterator(chunk_size=2000)
     )
-    content = build_workbook(
-        title=_("Problems"), headers=headers, rows=rows, widths={2: 36, 3: 28, 4: 28, 10: 24, 18: 60}
-    )
-    return xlsx_response(content, f"{_('Problems')}-{today:%Y%m%d}.xlsx")
+    return ExportData(_("Problems"), headers, rows, problems.count, {2: 36, 3: 28, 4: 28, 10: 24, 18: 60})
+
+
+register_export("problems", problem_export_data)
+
+
+@login_required
+@require_GET
+def problem_export(request):
+    return export_response(request, "problems")
 
 
 # ---------------------------------------------------------------- raise a problem

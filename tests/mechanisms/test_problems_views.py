@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.models import ExportJob
 from mechanisms.models import (
     DeadlineExtension,
     ExtensionStatus,
@@ -106,6 +107,17 @@ class TestList:
         rows = list(sheet.iter_rows(min_row=3, values_only=True))
         assert len(rows) == 1
         assert rows[0][1] == "恒达公司用电增容" and rows[0][7] == "江苏恒达精密机械有限公司"
+
+    def test_a_large_export_becomes_a_background_job(self, world, client_for, settings):
+        settings.EXPORT_SYNC_MAX_ROWS = 1
+        reported(world, whistle=True, title="恒达公司用电增容")
+        reported(world, whistle=True, title="恒达公司用地审批")
+        reported(world, title="征迁补偿标准不统一")
+        response = client_for(world.secretary).get(EXPORT, {"source": ProblemSource.ENTERPRISE, "page": 2})
+        job = ExportJob.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse("core:export_job", args=[job.pk])
+        assert (job.user, job.name, job.total) == (world.secretary, "problems", 2)
+        assert job.params == {"source": [ProblemSource.ENTERPRISE]}
 
     def test_buttons_follow_the_role(self, world, client_for):
         assert 'data-testid="problem-whistle"' in client_for(world.secretary).get(LIST).content.decode()
