@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Person
-from core.xlsx import build_workbook, xlsx_response
+from core.exports import ExportData, export_response, list_request, register_export
+from core.xlsx import xlsx_response
 
 from . import selectors, services
 from .conf import evaluation_config
@@ -85,10 +86,10 @@ def _state_label(branch) -> str:
     return evaluation.get_status_display()
 
 
-@login_required
-def evaluation_export(request):
-    _require_office(request.user)
-    _form, branches = _filtered_evaluations(request)
+def evaluation_export_data(user, params) -> ExportData:
+    """The evaluation list's rows for ``user`` and the list's filters (core.exports builds the file)."""
+    _require_office(user)  # the worker rebuilds the rows as the owner: the same check as the page
+    _form, branches = _filtered_evaluations(list_request(user, params))
     headers = [
         _("Branch"), _("Batch"), _("Field"), _("Lead unit"), _("Secretary"), _("Concluded on"), _("Evaluation"),
         _("Evaluators"), _("Mean score"), _("Deductions"), _("Bonuses"), _("Veto"), _("Total"), _("Grade"), _("Finalized at"),
@@ -105,9 +106,16 @@ def evaluation_export(request):
                 ev.get_grade_display() if ev else "", ev.finalized_at if ev else None,
             ]
 
-    title = _("Efficacy evaluations")
-    content = build_workbook(title=title, headers=headers, rows=rows(), widths={1: 36, 4: 24, 15: 20})
-    return xlsx_response(content, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
+    return ExportData(_("Efficacy evaluations"), headers, rows(), branches.count, {1: 36, 4: 24, 15: 20})
+
+
+register_export("evaluations", evaluation_export_data)
+
+
+@login_required
+def evaluation_export(request):
+    _require_office(request.user)
+    return export_response(request, "evaluations")
 
 
 @login_required
@@ -548,6 +556,8 @@ def priority_list(request):
 
 @login_required
 def priority_export(request):
+    # Stays in the request: the department's layout (two merged header rows, the selection line,
+    # borders, A4 landscape) is more than core.exports' streamed one-header workbook can write.
     _require_office(request.user)
     _form, filters, entries = _priority(request)
     content = priority_workbook(entries, filters=filters, user=request.user)

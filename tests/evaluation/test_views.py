@@ -11,6 +11,7 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from branches.models import BranchStatus
+from core.models import ExportJob
 from evaluation import services
 from evaluation.models import Appraisal, AppraisalGrade, Evaluation, EvaluationStatus, RubricItemKind
 from projects.models import Indicator, Project
@@ -141,6 +142,16 @@ def test_evaluation_list_filters_and_exports(world, client_for):
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in rows] == [world.branch.name]
     assert rows[0][4] == "张卫东"
+
+
+def test_a_large_evaluation_export_becomes_a_background_job(world, client_for, settings):
+    settings.EXPORT_SYNC_MAX_ROWS = 0
+
+    response = client_for(world.staff).get(reverse("evaluation:evaluation_export"), {"state": "in_progress"})
+
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("core:export_job", args=[job.pk])
+    assert (job.user, job.name, job.params, job.total) == (world.staff, "evaluations", {"state": ["in_progress"]}, 1)
 
 
 def test_priority_export_is_in_the_departments_layout(world, client_for):
