@@ -47,7 +47,7 @@ def sheet_rows(content: bytes) -> list[tuple]:
 def test_every_finished_list_registers_its_export():
     assert {
         "projects", "weekly_reports", "weekly_missing", "decision_requests", "reports", "dispatches",
-        "instructions", "consultations",
+        "instructions", "consultations", "branches", "people", "problems", "evaluations",
     } <= set(exports.registered_exports())
 
 
