@@ -12,9 +12,11 @@ What it holds (dates relative to ``today``, everything random drawn from fixed s
   week's so far — the showcase branch has not filed yet, so ``shuji`` can; the reports of the
   concluded branches cover their whole life (the evaluation reads their punctuality);
 * about forty problems (问题研判) across the showcase branches in every status, with the
-  enterprise whistles (企业吹哨) of 中南高科's newly signed enterprises;
-* the 调度长's dispatch sessions of the past weeks with their instructions (督办事项) in every
-  status and ticket colour;
+  enterprise whistles (企业吹哨) of 中南高科's newly signed enterprises, and a few closed ones of
+  the concluded branches;
+* the showcase projects' dispatch sessions of the past weeks, held by their 调度长, with their
+  instructions (督办事项) in every status and ticket colour (the other projects' sessions are
+  ``demo_dispatch``'s, which runs next and leaves projects that have sessions alone);
 * consultations (对接会商) of the cross-department branches with resolutions in every state;
 * requests for decision (请示) and reports (special, major-matter and completion reports);
 * comments on a handful of records.
@@ -22,9 +24,9 @@ What it holds (dates relative to ``today``, everything random drawn from fixed s
 The showcase branches (every branch a demo account touches, and a few the article names) go
 through the services, as their users would, so that state machines, notifications, histories
 and indicator readings are right. The services act "now"; where the demo needs the past, the
-record is made through the service and its timestamps are then moved back with ``update()``
-(the history rows keep the seeding time). The other branches get a light touch: their weekly
-reports are written in bulk.
+record is made through the service and its timestamps are then moved back with ``update()``,
+together with the notifications and history rows the service wrote (``_told_at``). The other
+branches get a light touch: their weekly reports are written in bulk, with their history.
 
 Idempotent: each part is seeded for a branch (or a project) only when it has none of it yet,
 so a second run adds nothing.
@@ -139,14 +141,17 @@ class Clock:
 
 
 @contextmanager
-def _told_at(moment: datetime.datetime, *, clock: Clock):
-    """Date the notifications a service sends inside the block at ``moment``; those older than
-    two days have been read by then."""
+def _told_at(moment: datetime.datetime, *, clock: Clock, models=()):
+    """Date what a service writes inside the block at ``moment``: the notifications it sends
+    (those older than two days have been read by then) and the history rows of ``models``."""
     before = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
+    histories = {model: model.history.aggregate(m=Max("history_id"))["m"] or 0 for model in models}
     yield
     moment = min(moment, clock.now - datetime.timedelta(minutes=1))
     read = moment + 3 * HOUR if moment < clock.now - 2 * DAY else None
     Notification.objects.filter(pk__gt=before).update(created_at=moment, read_at=read)
+    for model, last in histories.items():
+        model.history.filter(history_id__gt=last).update(history_date=moment)
 
 
 def _set_each(model, column: str, values: dict) -> None:
@@ -408,16 +413,22 @@ def _plan_weeks(rng: random.Random, branch: Branch, weeks: list[Week], clock: Cl
     current = week_of(clock.today)
     last_full = current.previous()
     three_ago = last_full.previous().previous()
+
+    def office_hours(moment: datetime.datetime) -> datetime.datetime:
+        """The department reads reports on a working day, in office hours."""
+        day = clock.workdays.next_working_day(timezone.localdate(moment))
+        return _at(day, rng.choice([9, 10, 11, 14, 15, 16]), rng.randint(0, 59))
+
     plans = []
     for week in weeks:
         deadline = week_deadline(week)
-        on_time = deadline - datetime.timedelta(hours=rng.randint(2, 70))
+        on_time = deadline - datetime.timedelta(minutes=rng.randint(120, 4200))
         roll = rng.random()
         if week == current:
             if branch.name in NOT_FILED_THIS_WEEK:
                 plans.append(WeekPlan(week, "missing"))
                 continue
-            latest = clock.now - 30 * datetime.timedelta(minutes=1)
+            latest = clock.now - datetime.timedelta(minutes=30)
             opened = _at(week.start, 9)
             if latest <= opened:
                 plans.append(WeekPlan(week, "missing"))
@@ -439,7 +450,7 @@ def _plan_weeks(rng: random.Random, branch: Branch, weeks: list[Week], clock: Cl
             continue
         late = roll > 0.90
         submitted = deadline + HOUR * rng.randint(3, 60) if late else on_time
-        review = max(submitted, deadline) + HOUR * rng.randint(18, 70)
+        review = office_hours(max(submitted, deadline) + HOUR * rng.randint(18, 70))
         if week == last_full and rng.random() < 0.4 and branch.name not in RETURNED_LAST_WEEK:
             plans.append(WeekPlan(week, "submitted", submitted_at=submitted, late=late))
         elif (
@@ -447,13 +458,13 @@ def _plan_weeks(rng: random.Random, branch: Branch, weeks: list[Week], clock: Cl
             or (week == last_full and branch.name in RETURNED_LAST_WEEK)
             or (week == three_ago and branch.name in RESUBMITTED_3_WEEKS_AGO)
         ):
-            back = submitted + HOUR * rng.randint(20, 30)
+            back = office_hours(submitted + HOUR * rng.randint(20, 30))
             if week == last_full:
                 plans.append(WeekPlan(week, "returned", submitted_at=submitted, late=late, returned_at=back))
             else:
                 again = back + HOUR * rng.randint(4, 24)
                 plans.append(WeekPlan(week, "resubmitted", submitted_at=submitted, late=late, returned_at=back,
-                                      resubmitted_at=again, reviewed_at=again + HOUR * rng.randint(12, 40)))
+                                      resubmitted_at=again, reviewed_at=office_hours(again + HOUR * rng.randint(12, 40))))
         else:
             plans.append(WeekPlan(week, "reviewed", submitted_at=submitted, late=late, reviewed_at=review))
     for plan in plans:  # nothing may be dated after the real moment
@@ -572,12 +583,12 @@ def _service_weekly(world: World, branch: Branch, plans: list[WeekPlan], rng: ra
             next_week_plan=text["next_week_plan"], support_needed=text["support_needed"], readings=readings,
         )
         moment = plan.submitted_at or clock.now - HOUR
-        with _told_at(moment, clock=clock):
+        with _told_at(moment, clock=clock, models=(WeeklyReport,)):
             report = weekly_services.weekly_report_create(
                 branch=branch, by=secretary, week=plan.week, content=content, submit=plan.outcome != "draft"
             )
         if plan.returned_at:
-            with _told_at(plan.returned_at, clock=clock):
+            with _told_at(plan.returned_at, clock=clock, models=(WeeklyReport,)):
                 report = weekly_services.weekly_report_return(report=report, by=reviewer, comment=rng.choice(RETURN_REASONS))
         if plan.resubmitted_at:
             revised = WeeklyContent(
@@ -585,12 +596,12 @@ def _service_weekly(world: World, branch: Branch, plans: list[WeekPlan], rng: ra
                 problems_met=report.problems_met, next_week_plan=report.next_week_plan,
                 support_needed=report.support_needed,
             )
-            with _told_at(plan.resubmitted_at, clock=clock):
+            with _told_at(plan.resubmitted_at, clock=clock, models=(WeeklyReport,)):
                 report = weekly_services.weekly_report_update(
                     report=report, by=secretary, version=report.version, content=revised, submit=True
                 )
         if plan.reviewed_at:
-            with _told_at(plan.reviewed_at, clock=clock):
+            with _told_at(plan.reviewed_at, clock=clock, models=(WeeklyReport,)):
                 report = weekly_services.weekly_report_review(report=report, by=reviewer, comment=rng.choice(REVIEW_OK))
         _backdate(
             report,
@@ -779,7 +790,7 @@ def _follow_instruction(world: World, instruction: Instruction, plan: Instructio
         return instruction
     actor = world.liaison(instruction.assignee_unit) if instruction.assignee_unit_id else instruction.assignee_user
     acknowledged = clock.at(min(held + DAY, clock.today), 9, rng.randint(0, 59))
-    with _told_at(acknowledged, clock=clock):
+    with _told_at(acknowledged, clock=clock, models=(Dispatch, Instruction)):
         instruction = dispatch_services.instruction_acknowledge(instruction=instruction, by=actor)
     stamps = {"acknowledged_at": acknowledged}
     if plan.final == InstructionStatus.ACKNOWLEDGED:
@@ -790,22 +801,22 @@ def _follow_instruction(world: World, instruction: Instruction, plan: Instructio
     done_day = min(max(done_day, held + DAY), clock.today)
     if plan.returned:
         first_done = clock.at(max(held + DAY, done_day - 2 * DAY), 15)
-        with _told_at(first_done, clock=clock):
+        with _told_at(first_done, clock=clock, models=(Dispatch, Instruction)):
             instruction = dispatch_services.instruction_report_done(instruction=instruction, by=actor,
                                                                     result=rng.choice(RESULTS))
-        with _told_at(first_done + 20 * HOUR, clock=clock):
+        with _told_at(first_done + 20 * HOUR, clock=clock, models=(Dispatch, Instruction)):
             instruction = dispatch_services.instruction_return(instruction=instruction, by=chief,
                                                                reason=rng.choice(RETURN_NOTES))
         if plan.final == InstructionStatus.RETURNED:
             _backdate(instruction, **stamps, done_at=first_done)
             return instruction
     done = clock.at(done_day, 16, rng.randint(0, 59))
-    with _told_at(done, clock=clock):
+    with _told_at(done, clock=clock, models=(Dispatch, Instruction)):
         instruction = dispatch_services.instruction_report_done(instruction=instruction, by=actor, result=rng.choice(RESULTS))
     stamps["done_at"] = done
     if plan.final == InstructionStatus.VERIFIED:
         verified = clock.at(min(done_day + DAY, clock.today), 11)
-        with _told_at(verified, clock=clock):
+        with _told_at(verified, clock=clock, models=(Dispatch, Instruction)):
             instruction = dispatch_services.instruction_verify(instruction=instruction, by=chief)
         stamps["verified_at"] = verified
     _backdate(instruction, **stamps)
@@ -824,7 +835,7 @@ def seed_project_dispatches(world: World, project: Project, *, index: int, due: 
     sessions = instructions = 0
     for n, held_on in enumerate(days):
         recorded = clock.at(held_on, 17)
-        with _told_at(recorded, clock=clock):
+        with _told_at(recorded, clock=clock, models=(Dispatch, Instruction)):
             dispatch = dispatch_services.dispatch_create(
                 project=project, by=chief, held_on=held_on,
                 location="项目现场指挥部会议室" if n % 2 else f"{project.lead_unit.short_name or project.lead_unit.name}会议室",
@@ -837,7 +848,7 @@ def seed_project_dispatches(world: World, project: Project, *, index: int, due: 
             tasks = UNIT_TASKS.get(world.key_of.get(unit.pk), field_tasks) if unit else field_tasks
             title, content = tasks[(index + given[unit]) % len(tasks)]
             given[unit] += 1
-            with _told_at(recorded, clock=clock):
+            with _told_at(recorded, clock=clock, models=(Dispatch, Instruction)):
                 instruction = dispatch_services.instruction_issue(
                     project=project, by=chief, title=title, content=content, deadline=max(plan.deadline, held_on),
                     assignee_unit=unit, assignee_user=None if unit else secretary, dispatch=dispatch, today=held_on,
@@ -1039,7 +1050,7 @@ def _raise(world: World, spec: P, branch: Branch, project, secretary, reported):
             line = report.problem_lines.create(description=spec.title)
             text = "\n".join(filter(None, [report.problems_met, spec.title]))
             WeeklyReport.objects.filter(pk=report.pk).update(problems_met=text)
-            with _told_at(reported, clock=clock):
+            with _told_at(reported, clock=clock, models=(ProblemCase,)):
                 problem = weekly_services.weekly_report_problem_raise(
                     line=line, by=secretary, category=spec.category, severity=spec.severity
                 )
@@ -1053,7 +1064,7 @@ def _raise(world: World, spec: P, branch: Branch, project, secretary, reported):
             .order_by("-held_on").first()
         )
         if dispatch is not None:
-            with _told_at(reported, clock=clock):
+            with _told_at(reported, clock=clock, models=(ProblemCase,)):
                 return problem_services.problem_report(by=dispatch.project.dispatch_chief, branch=branch,
                                                        source=ProblemSource.DISPATCH, dispatch=dispatch, **kwargs)
         kwargs["source"] = ProblemSource.BRANCH
@@ -1064,7 +1075,7 @@ def _raise(world: World, spec: P, branch: Branch, project, secretary, reported):
         if spec.enterprise:
             name, contact, phone = spec.enterprise
             kwargs.update(enterprise_name=name, enterprise_contact=contact, enterprise_phone=phone)
-    with _told_at(reported, clock=clock):
+    with _told_at(reported, clock=clock, models=(ProblemCase,)):
         return problem_services.problem_report(by=secretary, branch=branch, **kwargs)
 
 
@@ -1086,7 +1097,7 @@ def seed_problem(world: World, spec: P, rng: random.Random) -> ProblemCase:
     deadline = max(today + spec.due * DAY, analysed_on + 2 * DAY)
     analysed = clock.at(analysed_on, 10, rng.randint(0, 59))
     co_units = [world.org(k) for k in spec.co]
-    with _told_at(analysed, clock=clock):
+    with _told_at(analysed, clock=clock, models=(ProblemCase,)):
         problem = problem_services.problem_analyse(
             problem=problem, by=secretary, conclusion=CONCLUSIONS[spec.category], responsible_unit=unit,
             co_units=co_units, deadline=deadline, today=analysed_on,
@@ -1097,11 +1108,11 @@ def seed_problem(world: World, spec: P, rng: random.Random) -> ProblemCase:
         return problem
     answered = clock.at(min(today, analysed_on + (DAY if spec.age > 1 else 0 * DAY)), 15, rng.randint(0, 59))
     if spec.final == S.OBJECTED:
-        with _told_at(answered, clock=clock):
+        with _told_at(answered, clock=clock, models=(ProblemCase,)):
             problem = problem_services.problem_object(problem=problem, by=liaison, reason=spec.objection, today=analysed_on)
         _backdate(problem, **stamps, objected_at=answered)
         return problem
-    with _told_at(answered, clock=clock):
+    with _told_at(answered, clock=clock, models=(ProblemCase,)):
         problem = problem_services.problem_accept(problem=problem, by=liaison, today=analysed_on)
     stamps["accepted_at"] = answered
     for co_unit in co_units:
@@ -1110,18 +1121,18 @@ def seed_problem(world: World, spec: P, rng: random.Random) -> ProblemCase:
         if co_liaison is None:
             continue
         at = clock.at(min(today, analysed_on + 2 * DAY), 11)
-        with _told_at(at, clock=clock):
+        with _told_at(at, clock=clock, models=(ProblemAssignment,)):
             problem_services.assignment_answer(assignment=assignment, by=co_liaison, answer=rng.choice(CO_ANSWERS))
         _backdate(assignment, answered_at=at)
     if spec.extension:
         asked_on = min(today, analysed_on + 3 * DAY)
         asked = clock.at(asked_on, 10)
-        with _told_at(asked, clock=clock):
+        with _told_at(asked, clock=clock, models=(DeadlineExtension,)):
             extension = problem_services.extension_request(
                 problem=problem, by=liaison, requested_until=problem.deadline + spec.extension * DAY,
                 reason="涉及供水、供电、燃气多家单位系统对接，需延长办理时限。", today=asked_on,
             )
-        with _told_at(asked + 5 * HOUR, clock=clock):
+        with _told_at(asked + 5 * HOUR, clock=clock, models=(ProblemCase, DeadlineExtension)):
             problem_services.extension_decide(extension=extension, by=secretary, approve=True, note="同意延期，请按新时限办结。")
         DeadlineExtension.objects.filter(pk=extension.pk).update(created_at=asked, decided_at=asked + 5 * HOUR)
         problem.refresh_from_db()
@@ -1135,17 +1146,17 @@ def seed_problem(world: World, spec: P, rng: random.Random) -> ProblemCase:
         verifier = project.dispatch_chief
     if spec.refused_once:
         first = clock.at(max(analysed_on, resolved_on - 4 * DAY), 16)
-        with _told_at(first, clock=clock):
+        with _told_at(first, clock=clock, models=(ProblemCase,)):
             problem = problem_services.problem_resolve(problem=problem, by=liaison, resolution=RESOLUTIONS[0])
-        with _told_at(first + 18 * HOUR, clock=clock):
+        with _told_at(first + 18 * HOUR, clock=clock, models=(ProblemCase,)):
             problem = problem_services.problem_verify(problem=problem, by=verifier, approve=False, note=spec.refused_once)
     resolved = clock.at(resolved_on, 16, rng.randint(0, 59))
-    with _told_at(resolved, clock=clock):
+    with _told_at(resolved, clock=clock, models=(ProblemCase,)):
         problem = problem_services.problem_resolve(problem=problem, by=liaison, resolution=rng.choice(RESOLUTIONS))
     stamps["resolved_at"] = resolved
     if spec.final == S.CLOSED:
         verified = clock.at(min(today, resolved_on + DAY), 11)
-        with _told_at(verified, clock=clock):
+        with _told_at(verified, clock=clock, models=(ProblemCase,)):
             problem = problem_services.problem_verify(
                 problem=problem, by=verifier, approve=True, satisfaction=spec.satisfaction,
                 note="经现场核实，问题已解决。" if not spec.satisfaction else "已回访企业，企业对办理结果作出评价。",
@@ -1235,7 +1246,7 @@ def seed_consultation(world: World, spec: C, rng: random.Random) -> Consultation
     project = _problem_project(branch, spec.project) if spec.project is not None else None
     created = clock.at(min(today, held_on - 3 * DAY) if spec.held > 0 else held_on - 3 * DAY, 9)
     planned = spec.held > 0
-    with _told_at(created, clock=clock):
+    with _told_at(created, clock=clock, models=(Consultation, Resolution)):
         consultation = consultation_services.consultation_create(
             branch=branch, by=convener, topic=spec.topic, held_on=held_on, participating_units=units, project=project,
             lead_unit=world.org(spec.lead) if spec.lead else None, location=f"{branch.lead_unit.short_name or branch.lead_unit.name}会议室",
@@ -1249,7 +1260,7 @@ def seed_consultation(world: World, spec: C, rng: random.Random) -> Consultation
     made = []
     for resolution_spec in spec.resolutions:
         deadline = today + resolution_spec.due * DAY
-        with _told_at(held, clock=clock):
+        with _told_at(held, clock=clock, models=(Consultation, Resolution)):
             made.append(consultation_services.resolution_create(
                 consultation=consultation, by=convener, content=resolution_spec.content,
                 owner_unit=world.org(resolution_spec.unit), deadline=max(deadline, held_on),
@@ -1263,25 +1274,25 @@ def seed_consultation(world: World, spec: C, rng: random.Random) -> Consultation
         final = resolution_spec.final
         if final != RS.AWAITING_SIGNOFF:
             signed = clock.at(min(today, held_on + DAY), 10)
-            with _told_at(signed, clock=clock):
+            with _told_at(signed, clock=clock, models=(Consultation, Resolution)):
                 resolution = consultation_services.resolution_sign_off(resolution=resolution, by=actor)
             stamps["signed_off_at"] = signed
         if final in (RS.DONE, RS.RETURNED, RS.VERIFIED):
             done_on = min(today, max(held_on + 2 * DAY, deadline - rng.randint(1, 4) * DAY))
             done = clock.at(done_on, 15)
-            with _told_at(done, clock=clock):
+            with _told_at(done, clock=clock, models=(Consultation, Resolution)):
                 resolution = consultation_services.resolution_report_done(
                     resolution=resolution, by=actor, result=rng.choice(RESULTS)
                 )
             stamps["done_at"] = done
             if final == RS.RETURNED:
-                with _told_at(done + 18 * HOUR, clock=clock):
+                with _told_at(done + 18 * HOUR, clock=clock, models=(Consultation, Resolution)):
                     resolution = consultation_services.resolution_return(
                         resolution=resolution, by=convener, reason="落实情况与议定事项要求不符，请按要求补充落实。"
                     )
             if final == RS.VERIFIED:
                 verified = clock.at(min(today, done_on + DAY), 11)
-                with _told_at(verified, clock=clock):
+                with _told_at(verified, clock=clock, models=(Consultation, Resolution)):
                     resolution = consultation_services.resolution_verify(resolution=resolution, by=convener)
                 stamps["verified_at"] = verified
                 consultation.refresh_from_db()
@@ -1404,7 +1415,7 @@ def seed_request(world: World, spec: Q, rng: random.Random) -> DecisionRequest:
     secretary = world.secretary(branch)
     submitted_on = clock.day(spec.age)
     written = clock.at(submitted_on, 9, rng.randint(0, 59)) - (DAY if spec.age else 0 * DAY)
-    with _told_at(written, clock=clock):
+    with _told_at(written, clock=clock, models=(DecisionRequest, Report)):
         request = request_services.decision_request_create(
             branch=branch, by=secretary, title=spec.title, content=spec.content, submit=spec.final != D.DRAFT
         )
@@ -1418,10 +1429,10 @@ def seed_request(world: World, spec: Q, rng: random.Random) -> DecisionRequest:
         first_on = submitted_on - 4 * DAY
         stamps["created_at"] = clock.at(first_on - DAY, 9)
         returned = clock.at(first_on + DAY, 15)
-        with _told_at(returned, clock=clock):
+        with _told_at(returned, clock=clock, models=(DecisionRequest, Report)):
             request = request_services.decision_request_reply(request=request, by=world.staff, decision=D.RETURNED,
                                                               reply=spec.reply)
-        with _told_at(submitted, clock=clock):
+        with _told_at(submitted, clock=clock, models=(DecisionRequest, Report)):
             request = request_services.decision_request_update(
                 request=request, by=secretary, title=spec.title,
                 content=spec.content + "已制定降噪措施，并征求沿线居民意见，多数居民表示理解支持。", submit=True,
@@ -1429,7 +1440,7 @@ def seed_request(world: World, spec: Q, rng: random.Random) -> DecisionRequest:
         stamps["replied_at"] = returned
     elif spec.final in (D.APPROVED, D.RETURNED, D.REJECTED):
         replied = clock.at(min(clock.today, submitted_on + rng.randint(1, 4) * DAY), 16)
-        with _told_at(replied, clock=clock):
+        with _told_at(replied, clock=clock, models=(DecisionRequest, Report)):
             request = request_services.decision_request_reply(request=request, by=world.staff, decision=spec.final,
                                                               reply=spec.reply)
         stamps["replied_at"] = replied
@@ -1443,7 +1454,7 @@ def seed_report(world: World, spec: Rep, rng: random.Random) -> Report:
     secretary = world.secretary(branch)
     submitted_on = clock.day(spec.age)
     written = clock.at(submitted_on, 9) - (DAY if spec.age else 0 * DAY)
-    with _told_at(written, clock=clock):
+    with _told_at(written, clock=clock, models=(DecisionRequest, Report)):
         report = request_services.report_create(branch=branch, by=secretary, kind=spec.kind, title=spec.title,
                                                 content=spec.content, submit=spec.final != ReportStatus.DRAFT)
     stamps = {"created_at": written}
@@ -1451,10 +1462,12 @@ def seed_report(world: World, spec: Rep, rng: random.Random) -> Report:
         stamps["submitted_at"] = clock.at(submitted_on, 10, rng.randint(0, 59))
     if spec.final == ReportStatus.ACKNOWLEDGED:
         acknowledged = clock.at(min(clock.today, submitted_on + rng.randint(1, 3) * DAY), 15)
-        with _told_at(acknowledged, clock=clock):
+        with _told_at(acknowledged, clock=clock, models=(DecisionRequest, Report)):
             report = request_services.report_acknowledge(report=report, by=world.staff, comment=spec.comment)
         stamps["acknowledged_at"] = acknowledged
-        Comment.objects.filter(object_id=report.pk, body=spec.comment, author=world.staff).update(created_at=acknowledged)
+        posted = Comment.objects.filter(object_id=report.pk, body=spec.comment, author=world.staff)
+        Comment.history.filter(id__in=posted.values("pk")).update(history_date=acknowledged)
+        posted.update(created_at=acknowledged)
     _backdate(report, **stamps)
     return report
 
@@ -1491,7 +1504,9 @@ def seed_comments(world: World) -> int:
         if target is None or author is None:
             return
         comment = comment_add(target=target, author=author, body=body)
-        Comment.objects.filter(pk=comment.pk).update(created_at=clock.at(clock.day(days_ago), hour))
+        when = clock.at(clock.day(days_ago), hour, 10 + made)
+        Comment.objects.filter(pk=comment.pk).update(created_at=when)
+        Comment.history.filter(id=comment.pk).update(history_date=when)
         made += 1
 
     showcase = world.branch("gj")
@@ -1535,7 +1550,7 @@ def ensure_account_items(world: World) -> int:
         project__dispatch_chief=chief,
     )
     if not open_for_unit.exists():
-        with _told_at(clock.at(clock.day(1), 17), clock=clock):
+        with _told_at(clock.at(clock.day(1), 17), clock=clock, models=(Instruction,)):
             dispatch_services.instruction_issue(
                 project=project, by=chief, title="报送10kV线路迁改停电计划", assignee_unit=gdgs,
                 content="三日内报送线路迁改停电计划，停电窗口避开沿线企业生产高峰。", deadline=clock.today + 3 * DAY,
@@ -1546,12 +1561,12 @@ def ensure_account_items(world: World) -> int:
     if not awaiting.exists():
         liaison = world.liaison(gdgs)
         issued_on = clock.day(6)
-        with _told_at(clock.at(issued_on, 17), clock=clock):
+        with _told_at(clock.at(issued_on, 17), clock=clock, models=(Instruction,)):
             instruction = dispatch_services.instruction_issue(
                 project=project, by=chief, title="完成迁改线路杆塔基础复测", assignee_unit=gdgs,
                 content="完成迁改线路杆塔基础复测并提交复测报告。", deadline=clock.today + DAY, today=issued_on,
             )
-        with _told_at(clock.at(clock.day(2), 16), clock=clock):
+        with _told_at(clock.at(clock.day(2), 16), clock=clock, models=(Instruction,)):
             instruction = dispatch_services.instruction_acknowledge(instruction=instruction, by=liaison)
             instruction = dispatch_services.instruction_report_done(instruction=instruction, by=liaison, result=RESULTS[0])
         made += 1
