@@ -40,6 +40,11 @@ BRANCH_TRANSITIONS: dict[str, set[str]] = {
     BranchStatus.DISSOLVED: set(),
 }
 
+# Reached only by finalizing the branch's efficacy evaluation (evaluation.services), which
+# passes ``by_evaluation=True``: marking a branch evaluated by hand would leave its evaluation
+# unable to start or to finalize.
+EVALUATION_ONLY_TARGETS = frozenset({BranchStatus.EVALUATED})
+
 SECRETARY_PERMS = ("branches.view_branch", "branches.change_branch")
 
 
@@ -77,12 +82,14 @@ _TRANSITION_ORDER = [
 def branch_transition_options(branch: Branch) -> list[tuple[str, list[str]]]:
     """Every move the table offers from the branch's status, with what blocks it (empty when
     the move is allowed now)."""
-    targets = BRANCH_TRANSITIONS[branch.status]
+    targets = BRANCH_TRANSITIONS[branch.status] - EVALUATION_ONLY_TARGETS
     return [(t, _branch_blockers(branch, t)) for t in _TRANSITION_ORDER if t in targets]
 
 
 @transaction.atomic
-def branch_transition(*, branch: Branch, to: str, by, reason: str = "", on: datetime.date | None = None) -> Branch:
+def branch_transition(
+    *, branch: Branch, to: str, by, reason: str = "", on: datetime.date | None = None, by_evaluation: bool = False
+) -> Branch:
     """Move ``branch`` to status ``to`` if the table and the guards allow it."""
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     if to not in BRANCH_TRANSITIONS[branch.status]:
@@ -90,6 +97,10 @@ def branch_transition(*, branch: Branch, to: str, by, reason: str = "", on: date
             _("A branch that is %(current)s cannot become %(target)s.")
             % {"current": BranchStatus(branch.status).label, "target": BranchStatus(to).label},
             code="illegal_transition",
+        )
+    if to in EVALUATION_ONLY_TARGETS and not by_evaluation:
+        raise TransitionError(
+            _("A branch becomes evaluated when its efficacy evaluation is finalized."), code="evaluation_only"
         )
     problems = _branch_blockers(branch, to)
     if problems:

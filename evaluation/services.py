@@ -375,7 +375,9 @@ def evaluation_finalize(*, evaluation: Evaluation, by, remarks: str = "") -> Eva
     evaluation.finalized_by = by
     _stamp(evaluation, by=by, reason=_("Finalized"))
     evaluation.save()
-    branch_transition(branch=evaluation.branch, to=BranchStatus.EVALUATED, by=by, reason=_("Evaluation finalized"))
+    branch_transition(
+        branch=evaluation.branch, to=BranchStatus.EVALUATED, by=by, reason=_("Evaluation finalized"), by_evaluation=True
+    )
     return evaluation
 
 

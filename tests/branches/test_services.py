@@ -77,8 +77,15 @@ def test_activation_with_a_secretary_and_a_project_records_who_and_when(staffed_
 
 
 def test_the_whole_lifecycle_proposed_active_concluded_evaluated(staffed_branch, world):
-    for target in (BranchStatus.ACTIVE, BranchStatus.CONCLUDED, BranchStatus.EVALUATED):
+    for target in (BranchStatus.ACTIVE, BranchStatus.CONCLUDED):
         services.branch_transition(branch=staffed_branch, to=target, by=world.staff_a, on=datetime.date(2026, 5, 1))
+    # Only finalizing the efficacy evaluation makes a branch evaluated; by hand it is refused
+    # and the branch page does not offer it.
+    with pytest.raises(TransitionError) as exc:
+        services.branch_transition(branch=staffed_branch, to=BranchStatus.EVALUATED, by=world.staff_a)
+    assert exc.value.code == "evaluation_only"
+    assert BranchStatus.EVALUATED not in [t for t, _blockers in services.branch_transition_options(staffed_branch)]
+    services.branch_transition(branch=staffed_branch, to=BranchStatus.EVALUATED, by=world.staff_a, by_evaluation=True)
 
     staffed_branch.refresh_from_db()
     assert staffed_branch.status == BranchStatus.EVALUATED
