@@ -10,11 +10,22 @@ logger = logging.getLogger(__name__)
 @shared_task(name="mechanisms.tasks.reminder_sweep", ignore_result=True)
 def reminder_sweep() -> dict:
     """The periodic reminder sweep (DESIGN §4), scheduled by Celery beat every few minutes."""
+    from .services.problems import problem_escalate_overdue
     from .services.reminders import reminder_sweep as sweep
 
     result = sweep()
-    logger.info("reminder sweep: created %s, in-app %s, queued %s", result.created, result.delivered_in_app, result.queued)
-    return {"created": result.total_created, "in_app": result.delivered_in_app, "queued": result.queued}
+    # An overdue problem escalates to the 调度长 once (escalated_at is its own idempotency key).
+    escalated = problem_escalate_overdue()
+    logger.info(
+        "reminder sweep: created %s, in-app %s, queued %s, problems escalated %s",
+        result.created, result.delivered_in_app, result.queued, len(escalated),
+    )
+    return {
+        "created": result.total_created,
+        "in_app": result.delivered_in_app,
+        "queued": result.queued,
+        "escalated": len(escalated),
+    }
 
 
 @shared_task(name="mechanisms.tasks.deliver_reminders", ignore_result=True)

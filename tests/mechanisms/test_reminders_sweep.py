@@ -102,3 +102,27 @@ def test_quiet_hours_hold_a_reminder_until_the_next_working_morning(world):
     reminder.refresh_from_db()
     assert reminder.status == "sent"
     assert Notification.objects.filter(recipient=world.chief, title=reminder.title).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_task_escalates_an_overdue_problem_to_the_dispatch_chief_once(world):
+    from mechanisms.models import ProblemCase, ProblemStatus
+    from mechanisms.tasks import reminder_sweep as sweep_task
+
+    problem = ProblemCase.objects.create(
+        branch=world.branch,
+        project=world.project,
+        title="征迁安置房交付延期",
+        description="安置房交付比计划晚两周",
+        category="difficulty",
+        status=ProblemStatus.ACCEPTED,
+        responsible_unit=world.department_a,
+        deadline=datetime.date.today() - datetime.timedelta(days=3),
+        created_by=world.staff,
+    )
+    first = sweep_task.apply().get()
+    second = sweep_task.apply().get()
+    problem.refresh_from_db()
+    assert first["escalated"] == 1 and second["escalated"] == 0
+    assert problem.escalated_at is not None
+    assert Notification.objects.filter(recipient=world.chief, kind="escalated", title__contains="征迁安置房交付延期").count() == 1
