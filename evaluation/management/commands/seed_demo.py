@@ -29,9 +29,9 @@ SEEDERS = [
     ("四项机制与周报（示范支部） / weekly reports, problems, dispatch, consultations, requests", demo_records.seed_demo),
     ("推进调度与对接会商 / dispatch sessions, instructions, consultations", demo_dispatch.seed_demo),
 ]
+SEEDERS.append(("提醒：到点即发的督办与催办 / reminders due within minutes", reminders_demo.seed_demo))
 # The "how well" comes last: it evaluates the branches the seeders above concluded.
 SEEDERS.append(("效能评估、党性鉴定与优先考虑名单 / evaluations, appraisals, priority list", evaluation_demo.seed_demo))
-SEEDERS.append(("提醒：到点即发的督办与催办 / reminders due within minutes", reminders_demo.seed_demo))
 
 
 @contextmanager
