@@ -706,6 +706,8 @@ def _claim_and_deliver(ctx: Context, result: SweepResult, *, ids=None, held_user
     Set-based: three statements per batch whatever its size — the claim (an UPDATE of rows
     picked with FOR UPDATE SKIP LOCKED, so two sweeps never claim the same), the in-app
     notifications, and one delivery row per channel each recipient wants."""
+    if connection.vendor != "postgresql":
+        return _claim_and_deliver_portable(ctx, result, ids=ids, held_users=held_users)
     reminder, user, pref, org = (
         _table(m) for m in (Reminder, User, NotificationPreference, User._meta.get_field("organization").related_model)
     )
@@ -763,6 +765,53 @@ def _claim_and_deliver(ctx: Context, result: SweepResult, *, ids=None, held_user
         )
         outgoing = sorted(pk for pk, channel in cursor.fetchall() if channel != Channel.IN_APP)
         return len(send), outgoing
+
+
+def _claim_and_deliver_portable(ctx: Context, result: SweepResult, *, ids=None, held_users=()) -> tuple[int, list[int]]:
+    """The same claim through the ORM, for databases without ``= ANY(array)`` and ``SKIP LOCKED``
+    (SQLite, which ``make run`` uses with no environment: one process, no race to lose).
+    Production runs on PostgreSQL and takes the set-based path above."""
+    with transaction.atomic():
+        due = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(status=ReminderStatus.PENDING, due_at__lte=ctx.now)
+            .exclude(recipient_id__in=list(held_users))
+        )
+        if ids is not None:
+            due = due.filter(id__in=ids)
+        batch = list(due.order_by("id").values("id", "recipient_id", "kind", "title", "body", "url")[: ctx.cfg["batch_size"]])
+        if not batch:
+            return 0, []
+        Reminder.objects.filter(id__in=[row["id"] for row in batch]).update(status=ReminderStatus.SENT, sent_at=ctx.now)
+        recipient_ids = {row["recipient_id"] for row in batch}
+        prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=recipient_ids)}
+        users = {
+            u["id"]: u
+            for u in User.objects.filter(id__in=recipient_ids, is_active=True).values("id", "email", "organization__webhook_url")
+        }
+        notifications, deliveries = [], []
+        for row in batch:
+            user, pref = users.get(row["recipient_id"]), prefs.get(row["recipient_id"])
+            if user is None:
+                continue
+            kind = NotificationKind.NUDGE if row["kind"] == ReminderKind.NUDGE else NotificationKind.REMINDER
+            notifications.append(
+                Notification(recipient_id=user["id"], kind=kind, title=row["title"], body=row["body"], url=row["url"])
+            )
+            deliveries.append(
+                ReminderDelivery(reminder_id=row["id"], channel=Channel.IN_APP, status=DeliveryStatus.SENT, attempts=1, sent_at=ctx.now)
+            )
+            if (pref.email if pref else True) and user["email"]:
+                deliveries.append(
+                    ReminderDelivery(reminder_id=row["id"], channel=Channel.EMAIL, target=user["email"], enqueued_at=ctx.now)
+                )
+            hook = (pref.webhook_url or user["organization__webhook_url"]) if pref and pref.webhook else ""
+            if hook:
+                deliveries.append(ReminderDelivery(reminder_id=row["id"], channel=Channel.WEBHOOK, target=hook, enqueued_at=ctx.now))
+        Notification.objects.bulk_create(notifications)
+        created = ReminderDelivery.objects.bulk_create(deliveries)
+        result.delivered_in_app += len(notifications)
+        return len(batch), sorted(d.pk for d in created if d.channel != Channel.IN_APP)
 
 
 def _requeue_stale(ctx: Context) -> list[int]:
