@@ -389,3 +389,36 @@ def test_a_refused_enqueue_is_retried_by_the_next_sweep(world, monkeypatch, only
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT and len(mail.outbox) == 1
     assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<reminder-{delivery.reminder_id}-email@")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["set_based", "portable"])
+def test_both_claim_paths_deliver_the_same(world, only, monkeypatch, path):
+    """PostgreSQL takes the set-based claim; SQLite (``make run`` with no environment) the ORM one."""
+    from django.db import connection
+
+    only(ReminderKind.PROJECT_RED)
+    world.chief.email = "chief@example.com"
+    world.chief.save()
+    world.committee_a.webhook_url = f"http://127.0.0.1:{free_port()}/robot"
+    world.committee_a.save()
+    NotificationPreference.objects.create(user=world.chief, email=True, webhook=True)
+    NotificationPreference.objects.create(user=world.secretary, quiet_start=datetime.time(9, 0), quiet_end=datetime.time(12, 0))
+    Project.objects.filter(pk=world.project.pk).update(light="red", red_since=datetime.date(2026, 11, 24))
+    from mechanisms.services.reminders import _insert_rows
+
+    _insert_rows([Reminder(recipient=world.secretary, kind=ReminderKind.NUDGE, object_key="branch:1", period="p",
+                           title="催办", body="", url="", due_at=at(2026, 11, 24, 9, 0))])
+    if path == "portable":
+        monkeypatch.setattr(connection, "vendor", "sqlite")
+    monkeypatch.setattr("mechanisms.services.reminders._enqueue_deliveries", lambda cfg, ids: len(ids))
+    result = reminder_sweep(now=at(2026, 11, 24, 10, 0))
+    assert (result.delivered_in_app, result.postponed, result.queued) == (1, 1, 2)
+    red = of_kind(ReminderKind.PROJECT_RED).get()
+    assert sorted(red.deliveries.values_list("channel", "status", "target")) == [
+        ("email", "pending", "chief@example.com"),
+        ("in_app", "sent", ""),
+        ("webhook", "pending", world.committee_a.webhook_url),
+    ]
+    assert of_kind(ReminderKind.NUDGE).get().due_at == at(2026, 11, 24, 12, 0)  # the secretary's quiet hours
+    assert Notification.objects.filter(recipient=world.chief, kind="reminder").count() == 1
