@@ -1,7 +1,7 @@
 """The demo logins: one per role, each mapped onto the Jingjiang demo data by ``seed_demo``.
 
-Every login shares the password below (printed by the command, shown on the login page of a
-demo installation). Organization keys refer to ``branches.demo.ORGANIZATIONS``.
+Every login shares the password below (printed by the command and listed in README.md and
+docs/guide/README.md). Organization keys refer to ``branches.demo.ORGANIZATIONS``.
 """
 
 from dataclasses import dataclass
@@ -34,7 +34,7 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         "lingdao", "王瑾", Role.LEADER, "jj", "jj_zzb", "市委常委、组织部部长", "female",
-        "靖江市 全市（只读、驾驶舱）",
+        "靖江市 全市（只读、数据看板）",
     ),
     DemoAccount(
         "diaoduzhang", "刘建国", Role.DISPATCH_CHIEF, "jtj_party", "jtj", "交通运输局党委副书记、副局长", "male",
