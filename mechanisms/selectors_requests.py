@@ -78,6 +78,15 @@ def answering_branches(user) -> QuerySet[Branch]:
     return Branch.objects.filter(supervising_committee__path__startswith=path)
 
 
+def standing_on_branch(user, branch_id) -> tuple[bool, bool]:
+    """(writes for the branch, answers the branch) for ``user``: what a detail page of a weekly
+    report, request or report may offer. Two EXISTS queries."""
+    return (
+        authoring_branches(user).filter(pk=branch_id).exists(),
+        answering_branches(user).filter(pk=branch_id).exists(),
+    )
+
+
 def _secretary_name():
     return Subquery(
         Membership.objects.filter(branch=OuterRef("branch_id"), role=MembershipRole.SECRETARY, left_on__isnull=True)

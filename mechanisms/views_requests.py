@@ -331,8 +331,7 @@ def weeklyreport_detail(request, pk):
         report = sel.weekly_report_detail(user=request.user, pk=pk)
     except WeeklyReport.DoesNotExist as exc:
         raise Http404 from exc
-    authoring = sel.authoring_branches(request.user).filter(pk=report.branch_id).exists()
-    answering = sel.answering_branches(request.user).filter(pk=report.branch_id).exists()
+    authoring, answering = sel.standing_on_branch(request.user, report.branch_id)
     return render(
         request,
         "mechanisms/weekly/detail.html",
@@ -617,8 +616,7 @@ def decisionrequest_detail(request, pk):
         obj = sel.decision_request_detail(user=request.user, pk=pk)
     except DecisionRequest.DoesNotExist as exc:
         raise Http404 from exc
-    authoring = sel.authoring_branches(request.user).filter(pk=obj.branch_id).exists()
-    answering = sel.answering_branches(request.user).filter(pk=obj.branch_id).exists()
+    authoring, answering = sel.standing_on_branch(request.user, obj.branch_id)
     return render(
         request,
         "mechanisms/requests/request_detail.html",
@@ -780,8 +778,7 @@ def report_detail(request, pk):
         obj = sel.report_detail(user=request.user, pk=pk)
     except Report.DoesNotExist as exc:
         raise Http404 from exc
-    authoring = sel.authoring_branches(request.user).filter(pk=obj.branch_id).exists()
-    answering = sel.answering_branches(request.user).filter(pk=obj.branch_id).exists()
+    authoring, answering = sel.standing_on_branch(request.user, obj.branch_id)
     return render(
         request,
         "mechanisms/requests/report_detail.html",
