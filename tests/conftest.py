@@ -13,10 +13,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 
 from branches.models import Organization, OrganizationKind, User
 from branches.roles import Role
+from tests.clock import subprocess_env, suite_now
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -32,6 +34,28 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+# ---------------------------------------------------------------- the clock
+# Every test starts at the suite's known moment (tests/clock.py), never the wall clock; the
+# clock ticks on from there so timeouts and polling loops still work. The session and module
+# levels cover fixtures of those scopes (the demo is seeded by module-scoped fixtures).
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock():
+    with time_machine.travel(suite_now(), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_clock(_session_clock):
+    with time_machine.travel(suite_now(), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(_module_clock):
+    with time_machine.travel(suite_now(), tick=True) as traveller:
+        yield traveller
 
 
 # ---------------------------------------------------------------- Playwright
@@ -141,6 +165,7 @@ def celery_worker_process(transactional_db, settings, tmp_path, worker_env):
         "DATABASE_URL": f"postgresql://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": broker,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        **subprocess_env(),
         **worker_env,
     }
     previous = app.conf.task_always_eager
@@ -154,7 +179,7 @@ def celery_worker_process(transactional_db, settings, tmp_path, worker_env):
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+            [sys.executable, "-m", "tests.clocked", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
              "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )

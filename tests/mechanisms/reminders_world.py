@@ -129,7 +129,7 @@ class RobotServer:
 def worker_command(name: str) -> list[str]:
     import sys
 
-    return [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+    return [sys.executable, "-m", "tests.clocked", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name]
 
 
@@ -145,7 +145,9 @@ def start_worker(*, env: dict, log_path, timeout: float = 60):
     name = f"reminders-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
     root = __import__("pathlib").Path(__file__).resolve().parents[2]
     with open(log_path, "a") as log:
-        proc = subprocess.Popen(worker_command(name), cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        from tests.clock import subprocess_env
+
+        proc = subprocess.Popen(worker_command(name), cwd=root, env={**env, **subprocess_env()}, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:

@@ -2,10 +2,12 @@
 submits, the stale-edit conflict, review and return, the lists, the "missing" view and the
 exports."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -274,6 +276,9 @@ def test_detail_carries_comments(client, w):
 
 
 # ---------------------------------------------------------------- lists, missing, exports
+# Wednesday morning: this week's report is filed before its Friday 17:00 deadline, so only the
+# report marked late below counts as late (after Friday 17:00 this week's would be late too).
+@time_machine.travel(datetime.datetime(2026, 11, 18, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))), tick=False)
 def test_list_filters(client, w):
     this_week = current_week()
     file(w, submit=True)
