@@ -74,6 +74,9 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 step "django checks"
 $PY manage.py check --fail-level WARNING
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration"; $PY manage.py makemigrations --dry-run; exit 1; }
+# The arrows of docs/architecture.md (pyproject.toml [tool.importlinter]): an import that bends
+# one fails here, before any test runs.
+.venv/bin/lint-imports --no-logo --no-cache
 # Prove the production static manifest builds (whitenoise) into a throwaway folder.
 DJANGO_ENV=production DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(60))') \
   ALLOWED_HOSTS=localhost STATIC_ROOT="$RUN/static" $PY manage.py collectstatic --noinput -v0

@@ -6,14 +6,12 @@ Appointments, uploads and grants are not made here: they go through the site's p
 services, which move guardian grants and check files. Their admin pages are read-only."""
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors
-from .models import (
+from branches import selectors
+from branches.models import (
     Activity,
     ActivityAttachment,
     Branch,
@@ -28,27 +26,15 @@ from .models import (
     WeakLink,
     WorkField,
 )
+from core.admin import VisibleOnlyAdmin
 
 
-class JurisdictionAdmin(SimpleHistoryAdmin):
+class JurisdictionAdmin(VisibleOnlyAdmin):
     """Base of every admin page here: ``visible(user)`` is the selector that decides the rows."""
 
     @staticmethod
     def visible(user):
         raise NotImplementedError
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk__in=self.visible(request.user).values("pk"))
-
-    def history_view(self, request, object_id, extra_context=None):
-        # simple-history falls back to the history rows when the object is not in the
-        # queryset; an object outside the jurisdiction must be a 404 there too.
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
 
     def _narrow(self, db_field, request, kwargs):
         if request.user.is_superuser:

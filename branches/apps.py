@@ -8,7 +8,7 @@ def ensure_role_groups(sender, **kwargs):
     the groups the data migration made, and tests flush between transactional tests)."""
     from django.contrib.auth.models import Group
 
-    from .roles import Role
+    from branches.roles import Role
 
     for role in Role.values:
         Group.objects.get_or_create(name=role)

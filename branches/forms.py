@@ -9,10 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin, DateInput
-from core.uploads import validate_upload
-
-from .models import (
+from branches.models import (
     ActivityKind,
     Branch,
     BranchKind,
@@ -27,7 +24,15 @@ from .models import (
     WeakLink,
     WorkField,
 )
-from .selectors import linkable_users, person_search, visible_chains, visible_organizations, visible_people
+from branches.selectors import (
+    linkable_users,
+    person_search,
+    visible_chains,
+    visible_organizations,
+    visible_people,
+)
+from core.forms import BootstrapFormMixin, DateInput
+from core.uploads import validate_upload
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 BLANK = [("", "---------")]
@@ -36,11 +41,6 @@ BLANK = [("", "---------")]
 def _org_label(org, base_depth=0) -> str:
     indent = "— " * max(0, org.depth - base_depth - 1)
     return f"{indent}{org.name}"
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 # ---------------------------------------------------------------- branches

@@ -23,11 +23,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from branches.models import Gender, Organization, Person
+from branches.selectors import visible_organizations
+from branches.services import person_bulk_create
 from core.xlsx import build_workbook
-
-from .models import Gender, Organization, Person
-from .selectors import visible_organizations
-from .services import person_bulk_create
 
 # The template's columns, in order. The importer reads by position; the header row is only
 # used to find where the data starts.

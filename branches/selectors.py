@@ -16,9 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from core.context_processors import user_role_codes
-
-from .models import (
+from branches.models import (
     Activity,
     ActivityAttachment,
     Branch,
@@ -33,7 +31,8 @@ from .models import (
     User,
     WeakLink,
 )
-from .roles import JURISDICTION_ROLES, Role
+from branches.roles import JURISDICTION_ROLES, Role
+from core.context_processors import user_role_codes
 
 
 def has_role(user, *roles) -> bool:
@@ -155,14 +154,6 @@ def branch_filter_choices(user) -> dict:
     return {"batches": batches, "lead_units": list(lead_units)}
 
 
-def branch_secretaries(branch_ids) -> dict[int, Membership]:
-    """The active secretary membership of each branch, in one query."""
-    rows = Membership.objects.filter(
-        branch_id__in=list(branch_ids), role=MembershipRole.SECRETARY, left_on__isnull=True
-    ).select_related("person")
-    return {m.branch_id: m for m in rows}
-
-
 def visible_people(user) -> QuerySet[Person]:
     path = jurisdiction_path(user)
     if path is None:
@@ -179,10 +170,6 @@ def visible_chains(user) -> QuerySet[IndustrialChain]:
     if path is None:
         return IndustrialChain.objects.none()
     return IndustrialChain.objects.filter(organization__path__startswith=path)
-
-
-def active_memberships(branch) -> QuerySet[Membership]:
-    return branch.memberships.filter(left_on__isnull=True).select_related("person", "person__work_unit")
 
 
 def active_secretary(branch) -> Membership | None:

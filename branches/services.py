@@ -15,9 +15,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
-from core.workflow import TransitionError
-
-from .models import (
+from branches.models import (
     Activity,
     ActivityAttachment,
     Branch,
@@ -29,7 +27,9 @@ from .models import (
     Person,
     WeakLink,
 )
-from .roles import Role
+from branches.roles import Role
+from core.history import stamp_history
+from core.workflow import TransitionError
 
 # The one transition table of the branch lifecycle (DESIGN §3).
 BRANCH_TRANSITIONS: dict[str, set[str]] = {
@@ -46,13 +46,6 @@ BRANCH_TRANSITIONS: dict[str, set[str]] = {
 EVALUATION_ONLY_TARGETS = frozenset({BranchStatus.EVALUATED})
 
 SECRETARY_PERMS = ("branches.view_branch", "branches.change_branch")
-
-
-def _stamp(instance, *, by, reason: str = ""):
-    """Tell simple-history who made the next save and why."""
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason
 
 
 def _branch_blockers(branch: Branch, target: str) -> list[str]:
@@ -114,7 +107,7 @@ def branch_transition(
         branch.concluded_on = today
     branch.status = to
     branch.status_changed_at = timezone.now()
-    _stamp(branch, by=by, reason=reason or str(BranchStatus(to).label))
+    stamp_history(branch, by=by, reason=reason or str(BranchStatus(to).label))
     branch.save()
     return branch
 
@@ -123,7 +116,7 @@ def branch_transition(
 def branch_create(*, by, responsible_units=(), **fields) -> Branch:
     branch = Branch(created_by=by, status=BranchStatus.PROPOSED, **fields)
     branch.full_clean()
-    _stamp(branch, by=by)
+    stamp_history(branch, by=by)
     branch.save()
     if responsible_units:
         branch.responsible_units.set(responsible_units)
@@ -135,7 +128,7 @@ def branch_update(*, branch: Branch, by, responsible_units=None, **fields) -> Br
     for name, value in fields.items():
         setattr(branch, name, value)
     branch.full_clean()
-    _stamp(branch, by=by)
+    stamp_history(branch, by=by)
     branch.save()
     if responsible_units is not None:
         branch.responsible_units.set(responsible_units)
@@ -195,7 +188,7 @@ def membership_appoint(
             membership_end(membership=current, by=by, left_on=joined_on)
     membership = Membership(branch=branch, person=person, role=role, joined_on=joined_on, commitment=commitment)
     membership.full_clean(validate_constraints=False)
-    _stamp(membership, by=by)
+    stamp_history(membership, by=by)
     membership.save()
     if role == MembershipRole.SECRETARY and person.user_id:
         _grant_secretary(person.user, branch)
@@ -208,7 +201,7 @@ def membership_end(*, membership: Membership, by, left_on: datetime.date | None 
     if membership.left_on is not None:
         raise ValidationError(_("This membership has already ended."), code="already_ended")
     membership.left_on = max(left_on or timezone.localdate(), membership.joined_on)
-    _stamp(membership, by=by)
+    stamp_history(membership, by=by)
     membership.save()
     if membership.role == MembershipRole.SECRETARY and membership.person.user_id:
         _revoke_secretary(membership.person.user, membership.branch)
@@ -221,7 +214,7 @@ def person_link_user(*, person: Person, user, by) -> Person:
     """Link a login to a registry entry; grants follow the person's current secretary posts."""
     old_user = person.user
     person.user = user
-    _stamp(person, by=by)
+    stamp_history(person, by=by)
     person.save()
     for membership in person.memberships.filter(role=MembershipRole.SECRETARY, left_on__isnull=True):
         if old_user is not None and old_user != user:
@@ -240,7 +233,7 @@ def membership_update_commitment(*, membership: Membership, commitment: str, by)
     if membership.left_on is not None:
         raise ValidationError(_("This membership has ended; its commitment can no longer change."), code="ended")
     membership.commitment = commitment.strip()
-    _stamp(membership, by=by)
+    stamp_history(membership, by=by)
     membership.save(update_fields=["commitment", "updated_at"])
     return membership
 
@@ -250,7 +243,7 @@ def membership_update_commitment(*, membership: Membership, commitment: str, by)
 def person_create(*, by, user=None, **fields) -> Person:
     person = Person(**fields)
     person.full_clean(exclude=["user"])
-    _stamp(person, by=by)
+    stamp_history(person, by=by)
     person.save()
     if user is not None:
         person_link_user(person=person, user=user, by=by)
@@ -264,7 +257,7 @@ def person_update(*, person: Person, by, user=None, **fields) -> Person:
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean(exclude=["user"])
-    _stamp(person, by=by)
+    stamp_history(person, by=by)
     person.save()
     if person.user_id != (user.pk if user else None):
         person_link_user(person=person, user=user, by=by)
@@ -291,7 +284,7 @@ def activity_create(*, branch: Branch, by, participants=(), uploads=(), **fields
         raise ValidationError(_("Activities cannot be recorded for a branch that has ended."), code="ended")
     activity = Activity(branch=branch, created_by=by, **fields)
     activity.full_clean()
-    _stamp(activity, by=by)
+    stamp_history(activity, by=by)
     activity.save()
     if participants:
         activity.participants.set(participants)
@@ -326,7 +319,7 @@ def weak_link_create(*, chain: IndustrialChain, node: ChainNode, by, **fields) -
         raise ValidationError(_("The node belongs to another chain."), code="wrong_chain")
     weak_link = WeakLink(chain=chain, node=node, **fields)
     weak_link.full_clean()
-    _stamp(weak_link, by=by)
+    stamp_history(weak_link, by=by)
     weak_link.save()
     return weak_link
 
@@ -337,6 +330,6 @@ def weak_link_resolve(*, weak_link: WeakLink, by) -> WeakLink:
     if weak_link.is_resolved:
         raise ValidationError(_("This weak link is already resolved."), code="already_resolved")
     weak_link.is_resolved = True
-    _stamp(weak_link, by=by, reason=_("Resolved"))
+    stamp_history(weak_link, by=by, reason=_("Resolved"))
     weak_link.save()
     return weak_link

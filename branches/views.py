@@ -14,27 +14,25 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.exports import ExportData, export_response, list_request, register_export
-from core.views import attachment_response
-from core.xlsx import xlsx_response
-
-from . import selectors, services
-from .forms import (
+from branches import selectors, services
+from branches.filters import branch_filter_form, person_filter_form
+from branches.forms import (
     ActivityForm,
     AttachmentForm,
-    BranchFilterForm,
     BranchForm,
     BranchTransitionForm,
     CommitmentForm,
     MembershipForm,
-    PersonFilterForm,
     PersonForm,
     PersonImportForm,
     SecretaryBranchForm,
     WeakLinkForm,
 )
-from .importing import COLUMNS, import_people, people_template
-from .models import Activity, Branch, BranchStatus, Gender, IndustrialChain, Person, WeakLink, WorkField
+from branches.importing import import_people, people_template
+from branches.models import Activity, Branch, BranchStatus, IndustrialChain, Person, WeakLink
+from core.exports import export_response
+from core.views import attachment_response
+from core.xlsx import xlsx_response
 
 PAGE_SIZE = 25
 
@@ -87,21 +85,10 @@ def _require_writer(user):
         raise Http404
 
 
-# ---------------------------------------------------------------- branches
-def _branch_filter_form(request):
-    choices = selectors.branch_filter_choices(request.user)
-    return BranchFilterForm(
-        request.GET or None,
-        batches=choices["batches"],
-        lead_units=choices["lead_units"],
-        work_fields=list(WorkField.objects.order_by("sort_order", "name")),
-    )
-
-
 @login_required
 @require_GET
 def branch_list(request):
-    form = _branch_filter_form(request)
+    form = branch_filter_form(request)
     filters, search = form.filters()
     branches = selectors.branch_list(user=request.user, filters=filters, search=search)
     query = _query_without_page(request)
@@ -116,54 +103,6 @@ def branch_list(request):
             "can_create": selectors.can_write_jurisdiction(request.user),
         },
     )
-
-
-def branch_export_data(user, params) -> ExportData:
-    """The branch list's rows for ``user`` and the list's filters (core.exports builds the file)."""
-    form = _branch_filter_form(list_request(user, params))
-    filters, search = form.filters()
-    branches = selectors.branch_list(user=user, filters=filters, search=search)
-    headers = [
-        _("Name"),
-        _("Batch"),
-        _("Kind"),
-        _("Front"),
-        _("Field"),
-        _("Scope"),
-        _("Supervising Party committee"),
-        _("Lead unit"),
-        _("Secretary"),
-        _("Projects"),
-        _("Goal"),
-        _("Formed on"),
-        _("Planned end"),
-        _("Status"),
-        _("Traffic light"),
-    ]
-    rows = (
-        [
-            b.name,
-            b.batch,
-            b.get_kind_display(),
-            b.get_front_display(),
-            b.field.name,
-            b.get_scope_display(),
-            b.supervising_committee.name,
-            b.lead_unit.name,
-            b.secretary_name or "",
-            b.project_count,
-            b.goal,
-            b.formed_on,
-            b.planned_end_on,
-            b.get_status_display(),
-            b.get_light_display(),
-        ]
-        for b in branches.iterator(chunk_size=2000)
-    )
-    return ExportData(_("Task-force branches"), headers, rows, branches.count, {1: 36, 7: 24, 8: 24, 11: 50})
-
-
-register_export("branches", branch_export_data)
 
 
 @login_required
@@ -400,17 +339,11 @@ def attachment_download(request, pk):
     return attachment_response(attachment)
 
 
-# ---------------------------------------------------------------- people
-def _person_filter_form(request):
-    units = list(selectors.visible_organizations(request.user).order_by("path"))
-    return PersonFilterForm(request.GET or None, units=units)
-
-
 @login_required
 @require_GET
 def person_list(request):
     _require_office(request.user)
-    form = _person_filter_form(request)
+    form = person_filter_form(request)
     filters, search = form.filters()
     people = selectors.person_list(user=request.user, filters=filters, search=search)
     return render(
@@ -424,35 +357,6 @@ def person_list(request):
             "can_write": selectors.can_write_jurisdiction(request.user),
         },
     )
-
-
-def person_export_data(user, params) -> ExportData:
-    """The party-member list's rows for ``user`` and the list's filters."""
-    _require_office(user)  # the worker rebuilds the rows as the owner: the same check as the page
-    form = _person_filter_form(list_request(user, params))
-    filters, search = form.filters()
-    people = selectors.person_list(user=user, filters=filters, search=search)
-    yes, no = _("Yes"), _("No")
-    headers = [label for _name, label in COLUMNS] + [_("Login"), _("Serving in branches")]
-    rows = (
-        [
-            p.name,
-            Gender(p.gender).label if p.gender in Gender.values else p.gender,
-            p.birth_date,
-            p.joined_party_on,
-            yes if p.is_probationary else no,
-            p.work_unit.name,
-            p.post,
-            p.phone,
-            p.user.username if p.user_id else "",
-            p.active_branch_count,
-        ]
-        for p in people.iterator(chunk_size=2000)
-    )
-    return ExportData(_("Party members"), headers, rows, people.count, {6: 30})
-
-
-register_export("people", person_export_data)
 
 
 @login_required

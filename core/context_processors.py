@@ -1,6 +1,4 @@
-"""The navigation each role may use (entries are declared in ``config.navigation``)."""
-
-from config.navigation import menu_for
+"""A user's role codes, read once per request (the navigation in ``config`` and the pages use them)."""
 
 
 def user_role_codes(user) -> frozenset[str]:
@@ -13,10 +11,3 @@ def user_role_codes(user) -> frozenset[str]:
         user._role_codes = cached
     return cached
 
-
-def navigation(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": [], "role_codes": frozenset()}
-    roles = user_role_codes(user)
-    return {"nav_items": menu_for(roles, is_superuser=user.is_superuser), "role_codes": roles}

@@ -1,8 +1,9 @@
 """Excel exports of every list, built once: small ones in the request, large ones by a worker.
 
-A list registers a *builder* under a name::
+A list registers a *builder* under a name, in its app's (or room's) ``exports`` module::
 
-    register_export("projects", project_export_data)
+    @register_export("projects")
+    def project_export_data(user, params): ...
 
 ``builder(user, params)`` gets the user and the list's query string (a QueryDict) and returns an
 ``ExportData`` — (title, headers, rows, count[, widths]) — from the same selector as the page, so
@@ -30,17 +31,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
-from django.urls import get_resolver
 from django.utils import timezone, translation
+from django.utils.module_loading import autodiscover_modules
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from .models import EXPORT_JOB_TRANSITIONS, ExportJob, ExportJobStatus
-from .workflow import ensure_transition
-from .xlsx import _cell_value
+from core.models import EXPORT_JOB_TRANSITIONS, ExportJob, ExportJobStatus
+from core.queue import enqueue_on_commit
+from core.workflow import ensure_transition
+from core.xlsx import _cell_value, xlsx_response
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,9 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 500
 # Query-string keys of a list page that are not filters.
 _NOT_FILTERS = frozenset({"page", "export"})
+
+# The Celery task that writes a large export (core.tasks registers it under this name).
+EXPORT_RUN = "core.export_run"
 
 
 class ExportData(NamedTuple):
@@ -85,19 +90,22 @@ def _identity(fn) -> str:
 def get_builder(name: str) -> Builder:
     """The builder registered as ``name``.
 
-    Builders register when their views module is imported. A web process has imported them all
-    through the URLconf; a Celery worker has not, so the URLconf is loaded here, which imports
-    every views module and thereby registers every export."""
-    if name not in _REGISTRY:
-        get_resolver().url_patterns  # noqa: B018 (imported for its side effect)
+    Builders register when their ``exports`` module is imported; every installed app's
+    ``exports`` module is imported here on first use (Django's autodiscovery, as for admin), so
+    a worker finds them without loading views or the URLconf."""
+    _discover()
     try:
         return _REGISTRY[name]
     except KeyError:
         raise UnknownExport(name) from None
 
 
+def _discover() -> None:
+    autodiscover_modules("exports")
+
+
 def registered_exports() -> list[str]:
-    get_resolver().url_patterns  # noqa: B018
+    _discover()
     return sorted(_REGISTRY)
 
 
@@ -207,7 +215,6 @@ def export_start(*, user, name: str, params) -> ExportOutcome:
         out = BytesIO()
         write_xlsx(out, title=data.title, headers=data.headers, rows=data.rows, widths=data.widths)
         return ExportOutcome(filename=filename, content=out.getvalue())
-    from .tasks import enqueue_on_commit, export_run
 
     with transaction.atomic():
         job = ExportJob(
@@ -221,7 +228,7 @@ def export_start(*, user, name: str, params) -> ExportOutcome:
         )
         job._history_user = user
         job.save()
-        enqueue_on_commit(export_run, job.pk)
+        enqueue_on_commit(EXPORT_RUN, job.pk)
     return ExportOutcome(filename=filename, job=job)
 
 
@@ -287,7 +294,6 @@ def export_response(request, name: str):
     from django.shortcuts import redirect
     from django.utils.translation import gettext as _
 
-    from .xlsx import xlsx_response
 
     outcome = export_start(user=request.user, name=name, params=request.GET)
     if outcome.job is not None:

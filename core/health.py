@@ -3,6 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 
@@ -16,9 +17,8 @@ def check_database() -> None:
 
 
 def check_broker() -> None:
-    from config.celery import app
-
-    with app.connection_for_write() as conn:
+    # The project's app (config/celery.py makes it the current one); core names no project module.
+    with current_app.connection_for_write() as conn:
         # kombu's Redis channel pings on creation, so this proves the broker answers. One attempt
         # only: kombu's retry would sleep two seconds before the second.
         conn.ensure_connection(max_retries=0, timeout=settings.HEALTHZ_TIMEOUT)

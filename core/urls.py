@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_exports
+from core import views_exports
 
 app_name = "core"
 

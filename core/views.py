@@ -1,13 +1,9 @@
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.navigation import landing_url_name
-
-from .context_processors import user_role_codes
-from .health import service_status
+from core.health import service_status
 
 
 @require_GET
@@ -16,15 +12,6 @@ def healthz(request):
     status = service_status()
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse({"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503)
-
-
-@login_required
-def home(request):
-    """Send each role to its landing page; a user with no role sees a short explanation."""
-    name = landing_url_name(user_role_codes(request.user), is_superuser=request.user.is_superuser)
-    if name:
-        return redirect(name)
-    return render(request, "core/no_role.html")
 
 
 def error_403(request, exception=None):

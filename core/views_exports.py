@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .exports import sync_max_rows
-from .models import ExportJob, ExportJobStatus
-from .xlsx import XLSX_CONTENT_TYPE
+from core.exports import sync_max_rows
+from core.models import ExportJob, ExportJobStatus
+from core.xlsx import XLSX_CONTENT_TYPE
 
 RECENT_JOBS = 20
 # While a job runs its page asks for news this often (htmx polling).

@@ -4,14 +4,12 @@ read-only: the admin refuses to change or delete them, and so does the model if 
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.http import Http404
-from simple_history.admin import SimpleHistoryAdmin
 
 from branches import selectors as branch_selectors
-
-from . import selectors, services
-from .models import (
+from branches.models import Branch, Organization, Person
+from core.admin import VisibleOnlyAdmin
+from evaluation import selectors, services
+from evaluation.models import (
     Adjustment,
     Appraisal,
     AppraisalGrade,
@@ -25,25 +23,13 @@ from .models import (
 )
 
 
-class JurisdictionAdmin(SimpleHistoryAdmin):
+class JurisdictionAdmin(VisibleOnlyAdmin):
     @staticmethod
     def visible(user):
         raise NotImplementedError
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk__in=self.visible(request.user).values("pk"))
-
-    def history_view(self, request, object_id, extra_context=None):
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
-            from branches.models import Branch, Organization, Person
 
             narrowed = {
                 Branch: branch_selectors.visible_branches,

@@ -79,6 +79,9 @@ from branches.models import (
 )
 from branches.roles import Role
 from branches.selectors import has_role, jurisdiction_path, visible_branches
+from mechanisms.consultation.selectors import visible_resolutions
+from mechanisms.dispatch.models import INSTRUCTION_OPEN
+from mechanisms.dispatch.selectors import overdue_instructions_q, visible_instructions
 from mechanisms.models import (
     InstructionStatus,
     ProblemAssignment,
@@ -88,11 +91,9 @@ from mechanisms.models import (
     Satisfaction,
     WeeklyReport,
 )
-from mechanisms.models.dispatch import INSTRUCTION_OPEN
-from mechanisms.models.problems import PROBLEM_OPEN_STATUSES
-from mechanisms.selectors import visible_instructions, visible_problems, visible_resolutions
-from mechanisms.selectors_dispatch import overdue_instructions_q
-from mechanisms.services.weekly import FILED_STATUSES, Week, week_of
+from mechanisms.problems.models import PROBLEM_OPEN_STATUSES
+from mechanisms.problems.selectors import visible_problems
+from mechanisms.weekly.rules import FILED_STATUSES, Week, week_of
 from projects.models import Project, ProjectStatus
 from projects.selectors import visible_projects
 

@@ -22,10 +22,9 @@ from django.contrib.auth.models import Group
 from branches.demo import organizations_by_key
 from branches.models import Branch, BranchStatus, MembershipRole, User
 from branches.roles import Role
-
-from . import selectors, services
-from .models import Appraisal, AppraisalGrade, Evaluation, Figure, Rubric, RubricItemKind
-from .services import ItemData
+from evaluation import selectors, services
+from evaluation.models import Appraisal, AppraisalGrade, Evaluation, Figure, Rubric, RubricItemKind
+from evaluation.services import ItemData
 
 SEED = 20260415
 RUBRIC_NAME = "攻坚支部效能评估标准（2026年版）"

@@ -33,6 +33,8 @@ from fractions import Fraction
 from django.utils import timezone
 
 from branches.models import Activity, Branch
+from evaluation.conf import evaluation_config
+from evaluation.models import Figure
 from mechanisms.models import (
     Instruction,
     InstructionStatus,
@@ -42,11 +44,8 @@ from mechanisms.models import (
     ResolutionStatus,
     WeeklyReport,
 )
-from mechanisms.services.weekly import Week, week_deadline, week_of
+from mechanisms.weekly.rules import Week, week_deadline, week_of
 from projects.models import Indicator, ProjectStatus
-
-from .conf import evaluation_config
-from .models import Figure
 
 _FOUR = Decimal("0.0001")
 _ONE_DECIMAL = Decimal("0.1")

@@ -9,14 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import WorkField
 from core.forms import BootstrapFormMixin, DateInput
-
-from .models import (
-    AppraisalGrade,
-    EvaluationGrade,
-    Figure,
-    RubricItemKind,
-)
-from .services import ItemData, validate_rubric_items
+from evaluation.models import AppraisalGrade, EvaluationGrade, Figure, RubricItemKind
+from evaluation.services import ItemData, validate_rubric_items
 
 
 def apply_service_errors(form, error: ValidationError) -> None:

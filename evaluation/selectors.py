@@ -26,10 +26,8 @@ from branches.selectors import (
     visible_branches,
     visible_organizations,
 )
-from mechanisms.models import Instruction, InstructionStatus, ProblemCase, ProblemStatus
-
-from .figures import BranchFigures, branch_figures
-from .models import (
+from evaluation.figures import BranchFigures, branch_figures
+from evaluation.models import (
     Adjustment,
     Appraisal,
     AppraisalGrade,
@@ -41,6 +39,8 @@ from .models import (
     RubricItemKind,
     Scorecard,
 )
+from evaluation.rules import excellent_cap
+from mechanisms.models import Instruction, InstructionStatus, ProblemCase, ProblemStatus
 
 EVALUABLE_STATUSES = (BranchStatus.CONCLUDED, BranchStatus.EVALUATED)
 
@@ -321,7 +321,6 @@ class ExcellentQuota:
 
 
 def excellent_quota(appraisals) -> ExcellentQuota:
-    from .services import excellent_cap
 
     graded = sum(1 for a in appraisals if a.is_graded)
     used = sum(1 for a in appraisals if a.grade == AppraisalGrade.EXCELLENT)

@@ -18,11 +18,9 @@ The rules, in one place:
 * final evaluations and appraisals are locked (and the model refuses to change them too).
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,12 +29,11 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch, BranchStatus, Membership, MembershipRole
 from branches.services import branch_transition
+from core.history import stamp_history
 from core.workflow import TransitionError, ensure_transition
-
-from . import selectors
-from .conf import evaluation_config
-from .figures import branch_figures
-from .models import (
+from evaluation import selectors
+from evaluation.figures import branch_figures
+from evaluation.models import (
     APPRAISAL_TRANSITIONS,
     EVALUATION_TRANSITIONS,
     Adjustment,
@@ -44,7 +41,6 @@ from .models import (
     AppraisalGrade,
     AppraisalStatus,
     Evaluation,
-    EvaluationGrade,
     EvaluationItem,
     EvaluationStatus,
     Rubric,
@@ -53,17 +49,11 @@ from .models import (
     Score,
     Scorecard,
 )
+from evaluation.rules import EvaluationResult, evaluation_result, excellent_cap, excellent_share
 
-TWO_PLACES = Decimal("0.01")
 CRITERIA_TOTAL = 100
 # Branches whose members are appraised: the work is over.
 APPRAISABLE_STATUSES = (BranchStatus.CONCLUDED, BranchStatus.EVALUATED)
-
-
-def _stamp(instance, *, by, reason: str = ""):
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason
 
 
 def _default_language():
@@ -72,50 +62,6 @@ def _default_language():
     from django.conf import settings
 
     return translation.override(settings.LANGUAGE_CODE)
-
-
-# ================================================================ the arithmetic
-def grade_for(total: Decimal | None, *, vetoed: bool = False) -> str:
-    """The branch's grade from its total (thresholds from settings ``EVALUATION``)."""
-    if total is None:
-        return ""
-    if vetoed:
-        return EvaluationGrade.POOR
-    thresholds = evaluation_config()["GRADE_THRESHOLDS"]
-    for grade in (EvaluationGrade.EXCELLENT, EvaluationGrade.GOOD, EvaluationGrade.FAIR):
-        if total >= Decimal(str(thresholds[grade.value])):
-            return grade
-    return EvaluationGrade.POOR
-
-
-@dataclass(frozen=True)
-class EvaluationResult:
-    mean: Decimal | None
-    deductions: Decimal
-    bonuses: Decimal
-    vetoed: bool
-    total: Decimal | None
-    grade: str
-
-
-def evaluation_result(*, totals, deductions=Decimal(0), bonuses=Decimal(0), vetoed: bool = False) -> EvaluationResult:
-    """Mean of the evaluators' totals − deductions + bonuses, clamped to 0…100, and its grade."""
-    totals = [Decimal(t) for t in totals]
-    deductions, bonuses = Decimal(deductions), Decimal(bonuses)
-    if not totals:
-        return EvaluationResult(None, deductions, bonuses, vetoed, None, "")
-    mean = (sum(totals) / len(totals)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-    total = min(Decimal(100), max(Decimal(0), mean - deductions + bonuses)).quantize(TWO_PLACES)
-    return EvaluationResult(mean, deductions, bonuses, vetoed, total, grade_for(total, vetoed=vetoed))
-
-
-def excellent_share() -> Fraction:
-    return Fraction(str(evaluation_config()["EXCELLENT_APPRAISAL_SHARE"]))
-
-
-def excellent_cap(graded: int) -> int:
-    """How many of ``graded`` members may be appraised 优秀: the share, rounded down."""
-    return math.floor(graded * excellent_share())
 
 
 # ================================================================ rubrics
@@ -171,7 +117,7 @@ def _save_items(rubric: Rubric, items: list[ItemData], *, by):
     keep = {data.id for data in items if data.id in existing}
     for pk, row in existing.items():
         if pk not in keep:
-            _stamp(row, by=by, reason=_("Removed from the rubric"))
+            stamp_history(row, by=by, reason=_("Removed from the rubric"))
             row.delete()
     # Names are unique per rubric: park the kept rows' names first so that swapping two names saves.
     for pk in keep:
@@ -185,7 +131,7 @@ def _save_items(rubric: Rubric, items: list[ItemData], *, by):
         row.points = 0 if data.kind == RubricItemKind.VETO else int(data.points)
         row.figure = data.figure if data.kind == RubricItemKind.CRITERION else ""
         row.position = position
-        _stamp(row, by=by)
+        stamp_history(row, by=by)
         row.save()
 
 
@@ -194,7 +140,7 @@ def rubric_create(*, organization, name: str, items: list[ItemData], by, descrip
     validate_rubric_items(items)
     rubric = Rubric(organization=organization, name=name.strip(), description=description.strip(), created_by=by)
     rubric.full_clean()
-    _stamp(rubric, by=by)
+    stamp_history(rubric, by=by)
     rubric.save()
     _save_items(rubric, items, by=by)
     return rubric
@@ -211,7 +157,7 @@ def rubric_update(
     rubric.description = description.strip()
     rubric.is_active = is_active
     rubric.full_clean()
-    _stamp(rubric, by=by)
+    stamp_history(rubric, by=by)
     rubric.save()
     _save_items(rubric, items, by=by)
     return rubric
@@ -243,14 +189,14 @@ def evaluation_start(*, branch: Branch, rubric: Rubric, by) -> Evaluation:
     items = list(rubric.items.all())
     validate_rubric_items([ItemData(i.kind, i.name, i.points, i.figure) for i in items])
     evaluation = Evaluation(branch=branch, rubric=rubric, rubric_name=rubric.name, created_by=by)
-    _stamp(evaluation, by=by, reason=_("Evaluation started"))
+    stamp_history(evaluation, by=by, reason=_("Evaluation started"))
     evaluation.save()
     for item in items:
         copy = EvaluationItem(
             evaluation=evaluation, kind=item.kind, name=item.name, description=item.description,
             points=item.points, figure=item.figure, position=item.position,
         )
-        _stamp(copy, by=by)
+        stamp_history(copy, by=by)
         copy.save()
     appraisals_open(branch=branch, by=by)
     return evaluation
@@ -285,11 +231,11 @@ def scorecard_save(*, evaluation: Evaluation, by, scores: dict, notes: dict | No
         score = existing.get(pk) or Score(scorecard=scorecard, item=item)
         score.score = value
         score.note = (notes.get(pk) or "").strip()[:200]
-        _stamp(score, by=by)
+        stamp_history(score, by=by)
         score.save()
     scorecard.total = sum((value for _item, value in clean.values()), Decimal(0))
     scorecard.comment = comment.strip()
-    _stamp(scorecard, by=by, reason=_("Scored"))
+    stamp_history(scorecard, by=by, reason=_("Scored"))
     scorecard.save()
     _recompute(evaluation, by=by)
     return scorecard
@@ -323,7 +269,7 @@ def _recompute(evaluation: Evaluation, *, by) -> EvaluationResult:
     evaluation.vetoed = result.vetoed
     evaluation.total = result.total
     evaluation.grade = result.grade
-    _stamp(evaluation, by=by)
+    stamp_history(evaluation, by=by)
     evaluation.save()
     return result
 
@@ -344,7 +290,7 @@ def adjustment_add(*, evaluation: Evaluation, item: EvaluationItem, by, points=0
             {"points": [_("“%(name)s” takes more than 0 and at most %(max)s points.") % {"name": item.name, "max": item.points}]}
         )
     adjustment = Adjustment(evaluation=evaluation, item=item, points=points, reason=reason.strip(), created_by=by)
-    _stamp(adjustment, by=by)
+    stamp_history(adjustment, by=by)
     adjustment.save()
     _recompute(evaluation, by=by)
     return adjustment
@@ -353,7 +299,7 @@ def adjustment_add(*, evaluation: Evaluation, item: EvaluationItem, by, points=0
 @transaction.atomic
 def adjustment_remove(*, adjustment: Adjustment, by) -> None:
     evaluation = _locked_evaluation(adjustment.evaluation)
-    _stamp(adjustment, by=by, reason=_("Removed"))
+    stamp_history(adjustment, by=by, reason=_("Removed"))
     adjustment.delete()
     _recompute(evaluation, by=by)
 
@@ -373,7 +319,7 @@ def evaluation_finalize(*, evaluation: Evaluation, by, remarks: str = "") -> Eva
     evaluation.status = EvaluationStatus.FINAL
     evaluation.finalized_at = timezone.now()
     evaluation.finalized_by = by
-    _stamp(evaluation, by=by, reason=_("Finalized"))
+    stamp_history(evaluation, by=by, reason=_("Finalized"))
     evaluation.save()
     branch_transition(
         branch=evaluation.branch, to=BranchStatus.EVALUATED, by=by, reason=_("Evaluation finalized"), by_evaluation=True
@@ -447,7 +393,7 @@ def appraisals_open(*, branch: Branch, by) -> int:
             is_graded=not person.is_probationary,
         )
         appraisal.conclusion = draft_conclusion(appraisal)
-        _stamp(appraisal, by=by, reason=_("Appraisal opened"))
+        stamp_history(appraisal, by=by, reason=_("Appraisal opened"))
         appraisal.save()
         created += 1
     return created
@@ -470,7 +416,7 @@ def appraisal_self_assess(*, appraisal: Appraisal, text: str, by) -> Appraisal:
         raise ValidationError({"self_assessment": [_("Write your self-assessment.")]})
     appraisal.self_assessment = text.strip()
     appraisal.self_assessed_at = timezone.now()
-    _stamp(appraisal, by=by, reason=_("Self-assessment"))
+    stamp_history(appraisal, by=by, reason=_("Self-assessment"))
     appraisal.save()
     return appraisal
 
@@ -484,7 +430,7 @@ def appraisal_branch_assess(*, appraisal: Appraisal, text: str, by) -> Appraisal
     appraisal.branch_assessment = text.strip()
     appraisal.branch_assessed_at = timezone.now()
     appraisal.branch_assessed_by = by
-    _stamp(appraisal, by=by, reason=_("Branch assessment"))
+    stamp_history(appraisal, by=by, reason=_("Branch assessment"))
     appraisal.save()
     return appraisal
 
@@ -530,7 +476,7 @@ def appraisal_grade(*, appraisal: Appraisal, grade: str, conclusion: str, by) ->
     appraisal.conclusion = conclusion.strip()
     appraisal.graded_at = timezone.now()
     appraisal.graded_by = by
-    _stamp(appraisal, by=by, reason=_("Graded"))
+    stamp_history(appraisal, by=by, reason=_("Graded"))
     appraisal.save()
     return appraisal
 
@@ -558,7 +504,7 @@ def appraisal_finalize(*, appraisal: Appraisal, by) -> Appraisal:
     appraisal.status = AppraisalStatus.FINAL
     appraisal.finalized_at = timezone.now()
     appraisal.finalized_by = by
-    _stamp(appraisal, by=by, reason=_("Finalized"))
+    stamp_history(appraisal, by=by, reason=_("Finalized"))
     appraisal.save()
     return appraisal
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from evaluation import views
 
 app_name = "evaluation"
 
@@ -37,4 +37,4 @@ urlpatterns = [
 # The leaders' dashboard and the export jobs keep their own routes in their own module (same
 # namespace; their names must not clash with the ones above). Add them here with one line, e.g.:
 #   from .urls_dashboard import urlpatterns as dashboard_urls; urlpatterns += dashboard_urls
-from .urls_dashboard import urlpatterns as dashboard_urls; urlpatterns += dashboard_urls  # noqa: E402, E702, I001
+from evaluation.urls_dashboard import urlpatterns as dashboard_urls; urlpatterns += dashboard_urls  # noqa: E402, E702, I001

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_dashboard
+from evaluation import views_dashboard
 
 urlpatterns: list = [
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),

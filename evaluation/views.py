@@ -18,15 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Person
-from core.exports import ExportData, export_response, list_request, register_export
+from core.exports import export_response
 from core.xlsx import xlsx_response
-
-from . import selectors, services
-from .conf import evaluation_config
-from .forms import (
+from evaluation import selectors, services
+from evaluation.conf import evaluation_config
+from evaluation.filters import evaluation_rows
+from evaluation.forms import (
     AdjustmentForm,
     BranchAssessmentForm,
-    EvaluationFilterForm,
     EvaluationStartForm,
     FinalizeForm,
     GradeForm,
@@ -37,8 +36,9 @@ from .forms import (
     SelfAssessmentForm,
     apply_service_errors,
 )
-from .models import Adjustment, Appraisal, AppraisalStatus, RubricItemKind
-from .workbooks import priority_workbook
+from evaluation.models import Adjustment, Appraisal, AppraisalStatus, RubricItemKind
+from evaluation.pdf import appraisal_pdf_bytes
+from evaluation.workbooks import priority_workbook
 
 PAGE_SIZE = 25
 
@@ -53,17 +53,10 @@ def _flash(request, error: ValidationError):
         messages.error(request, message)
 
 
-# ================================================================ the evaluation list
-def _filtered_evaluations(request):
-    form = EvaluationFilterForm(request.GET or None, choices=selectors.evaluation_filter_choices(request.user))
-    filters, search = form.filters() if form.is_bound else ({}, "")
-    return form, selectors.evaluation_list(user=request.user, filters=filters, search=search)
-
-
 @login_required
 def evaluation_list(request):
     _require_office(request.user)
-    form, branches = _filtered_evaluations(request)
+    form, branches = evaluation_rows(request)
     page = Paginator(branches, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -77,39 +70,6 @@ def evaluation_list(request):
             "can_evaluate": selectors.can_evaluate(request.user),
         },
     )
-
-
-def _state_label(branch) -> str:
-    evaluation = getattr(branch, "evaluation", None)
-    if evaluation is None:
-        return _("Awaiting evaluation")
-    return evaluation.get_status_display()
-
-
-def evaluation_export_data(user, params) -> ExportData:
-    """The evaluation list's rows for ``user`` and the list's filters (core.exports builds the file)."""
-    _require_office(user)  # the worker rebuilds the rows as the owner: the same check as the page
-    _form, branches = _filtered_evaluations(list_request(user, params))
-    headers = [
-        _("Branch"), _("Batch"), _("Field"), _("Lead unit"), _("Secretary"), _("Concluded on"), _("Evaluation"),
-        _("Evaluators"), _("Mean score"), _("Deductions"), _("Bonuses"), _("Veto"), _("Total"), _("Grade"), _("Finalized at"),
-    ]
-
-    def rows():
-        for b in branches.iterator(chunk_size=2000):
-            ev = getattr(b, "evaluation", None)
-            yield [
-                b.name, b.batch, b.field.name, str(b.lead_unit), b.secretary_name or "", b.concluded_on, _state_label(b),
-                b.scorecard_count,
-                ev.mean_score if ev else None, ev.deductions if ev else None, ev.bonuses if ev else None,
-                (_("Yes") if ev.vetoed else _("No")) if ev else "", ev.total if ev else None,
-                ev.get_grade_display() if ev else "", ev.finalized_at if ev else None,
-            ]
-
-    return ExportData(_("Efficacy evaluations"), headers, rows(), branches.count, {1: 36, 4: 24, 15: 20})
-
-
-register_export("evaluations", evaluation_export_data)
 
 
 @login_required
@@ -516,7 +476,6 @@ def appraisal_print(request, pk):
 
 @login_required
 def appraisal_pdf(request, pk):
-    from .pdf import appraisal_pdf_bytes
 
     appraisal = _printable(request, pk)
     content = appraisal_pdf_bytes(_print_context(appraisal), request=request)

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET
 
 from branches.models import Front
 from core.forms import BootstrapFormMixin, DateInput
-
-from . import dashboard as reads
+from evaluation import dashboard as reads
 
 PERIOD_CHOICES = [
     ("week", gettext_lazy("This week")),

@@ -1,21 +1,10 @@
-from django.urls import path
+"""The mechanisms' URLs: one namespace ("mechanisms"), each room keeps its own patterns
+(names are prefixed by the noun, so the rooms never clash)."""
 
-from . import views
-from .urls_dispatch import urlpatterns as dispatch_urls
-from .urls_problems import urlpatterns as problem_urls
-from .urls_reminders import urlpatterns as reminder_urls
-from .urls_requests import urlpatterns as request_urls
+from django.urls import include, path
 
 app_name = "mechanisms"
 
-urlpatterns = [
-    path("records/<str:label>/<int:pk>/comments/", views.comment_create, name="comment_create"),
-    path("records/<str:label>/<int:pk>/attachments/", views.attachment_create, name="attachment_create"),
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
-    path("notifications/", views.notification_list, name="notification_list"),
-    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
-]
+ROOMS = ("common", "records", "problems", "dispatch", "consultation", "requests", "weekly", "reminders", "desks", "timeline")
 
-# Each mechanism keeps its own routes (same namespace, no clashes: names are prefixed).
-urlpatterns += problem_urls + dispatch_urls + request_urls + reminder_urls
+urlpatterns = [path("", include(f"mechanisms.{room}.urls")) for room in ROOMS]

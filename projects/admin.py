@@ -2,25 +2,17 @@
 them; saves go through the light refresh so the stored light never lags an admin edit."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors, services
-from .models import Indicator, IndicatorReading, Milestone, Project, ProjectUserObjectPermission
+from core.admin import VisibleOnlyAdmin
+from projects import selectors, services
+from projects.models import Indicator, IndicatorReading, Milestone, Project, ProjectUserObjectPermission
 
 
-class _VisibleAdmin(SimpleHistoryAdmin):
-    """Rows reach a non-superuser only through ``visible_projects``."""
+class _ProjectAdmin(VisibleOnlyAdmin):
+    """Rows reach a non-superuser only through ``visible_projects`` (from the row's project)."""
 
-    project_path = "project"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        visible = selectors.visible_projects(request.user)
-        if self.project_path == "":
-            return qs.filter(pk__in=visible.values("pk"))
-        return qs.filter(**{f"{self.project_path}__in": visible.values("pk")})
+    visible = staticmethod(selectors.visible_projects)
+    visible_path = "project"
 
 
 class IndicatorInline(admin.TabularInline):
@@ -37,8 +29,8 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(_VisibleAdmin):
-    project_path = ""
+class ProjectAdmin(_ProjectAdmin):
+    visible_path = ""
     list_display = ["name", "branch", "status", "light", "progress", "deadline", "dispatch_chief"]
     list_filter = ["status", "light", "front", "dispatch_cadence"]
     search_fields = ["name", "goal", "branch__name"]
@@ -54,7 +46,7 @@ class ProjectAdmin(_VisibleAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(_VisibleAdmin):
+class IndicatorAdmin(_ProjectAdmin):
     list_display = ["name", "project", "baseline", "target", "current_value", "unit", "weight"]
     search_fields = ["name", "project__name"]
     list_select_related = ["project"]
@@ -68,11 +60,11 @@ class IndicatorAdmin(_VisibleAdmin):
 
 
 @admin.register(IndicatorReading)
-class IndicatorReadingAdmin(_VisibleAdmin):
+class IndicatorReadingAdmin(_ProjectAdmin):
     """Readings are recorded on the project page (the service keeps the current value and the
     light); here they are read-only."""
 
-    project_path = "indicator__project"
+    visible_path = "indicator__project"
     list_display = ["indicator", "value", "recorded_on", "recorded_by", "source"]
     list_filter = ["source"]
     date_hierarchy = "recorded_on"
@@ -87,7 +79,7 @@ class IndicatorReadingAdmin(_VisibleAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(_VisibleAdmin):
+class MilestoneAdmin(_ProjectAdmin):
     list_display = ["name", "project", "due_on", "done_on"]
     list_filter = ["done_on"]
     date_hierarchy = "due_on"

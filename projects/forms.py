@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Front, Light, WorkField
 from core.forms import BootstrapFormMixin, DateInput
-
-from . import selectors
-from .models import Indicator, IndicatorReading, Milestone, Project, ProjectStatus
+from projects import selectors
+from projects.models import Indicator, IndicatorReading, Milestone, Project, ProjectStatus
 
 
 def apply_service_errors(form, error: ValidationError) -> None:

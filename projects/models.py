@@ -1,5 +1,7 @@
 """The "what": task-force projects, their indicators and readings, milestones (DESIGN §3)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,14 @@ class DispatchCadence(models.TextChoices):
 
 
 CADENCE_DAYS = {DispatchCadence.WEEKLY: 7, DispatchCadence.FORTNIGHTLY: 14, DispatchCadence.MONTHLY: 30}
+
+
+def next_dispatch_due(project) -> datetime.date:
+    """The project's start until a session is held, then the last session plus the cadence
+    (the one rule: the services store it, the cockpit and the reminders read it)."""
+    if project.last_dispatch_on is None:
+        return project.start_on
+    return project.last_dispatch_on + datetime.timedelta(days=CADENCE_DAYS[project.dispatch_cadence])
 
 
 class ProjectStatus(models.TextChoices):

@@ -16,17 +16,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, BranchStatus, Organization, User, WorkField
-from branches.roles import Role
 from branches.selectors import (
     can_write_jurisdiction,
     editable_branches,
-    has_role,
     jurisdiction_path,
     visible_branches,
 )
-
-from . import lights
-from .models import (
+from projects import lights
+from projects.models import (
     PROJECT_TRANSITIONS,
     Indicator,
     IndicatorReading,
@@ -149,12 +146,6 @@ def project_filter_choices(user) -> dict:
     }
 
 
-def projects_of_dispatch_chief(user) -> QuerySet[Project]:
-    if not has_role(user, Role.DISPATCH_CHIEF):
-        return Project.objects.none()
-    return Project.objects.filter(dispatch_chief=user).select_related("branch", "field")
-
-
 # ---------------------------------------------------------------- the detail page
 def project_detail(*, user, pk) -> Project:
     """The project with what its page shows; raises Project.DoesNotExist outside reach."""
@@ -171,15 +162,6 @@ def project_detail(*, user, pk) -> Project:
         )
         .get(pk=pk)
     )
-
-
-def indicator_series(project: Project) -> dict[int, list[tuple]]:
-    """(date, value) readings of each indicator of ``project``, for the burn-up chart: one query."""
-    series: dict[int, list[tuple]] = {i.pk: [] for i in project.indicators.all()}
-    rows = IndicatorReading.objects.filter(indicator__project=project).order_by("recorded_on", "id")
-    for ind_id, on, value in rows.values_list("indicator_id", "recorded_on", "value"):
-        series.setdefault(ind_id, []).append((on, value))
-    return series
 
 
 def light_inputs(project: Project, indicators, milestones, readings_by_indicator: dict) -> dict:

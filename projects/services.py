@@ -13,11 +13,10 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from branches.models import Branch, BranchStatus, Light, Membership, MembershipRole
 from branches.roles import Role
+from core.history import stamp_history
 from core.workflow import TransitionError, ensure_transition
-
-from .lights import LightResult, compute_light
-from .models import (
-    CADENCE_DAYS,
+from projects.lights import LightResult, compute_light
+from projects.models import (
     CLOSED_STATUSES,
     LIGHT_SEVERITY,
     PROJECT_TRANSITIONS,
@@ -27,19 +26,14 @@ from .models import (
     Project,
     ProjectStatus,
     ReadingSource,
+    next_dispatch_due,
 )
-from .selectors import light_inputs
+from projects.selectors import light_inputs
 
 DISPATCH_CHIEF_PROJECT_PERMS = ("projects.view_project", "projects.change_project")
 
 # Moves that need a reason in the history.
 REASON_REQUIRED = {ProjectStatus.CANCELLED, ProjectStatus.SUSPENDED}
-
-
-def _stamp(instance, *, by, reason: str = ""):
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason
 
 
 # ---------------------------------------------------------------- light and forecast
@@ -95,14 +89,6 @@ def project_refresh_light(*, project: Project, today: datetime.date | None = Non
     return old, result_light
 
 
-# ---------------------------------------------------------------- dispatch cadence
-def next_dispatch_due(project: Project) -> datetime.date:
-    """The project's start until a session is held, then the last session plus the cadence."""
-    if project.last_dispatch_on is None:
-        return project.start_on
-    return project.last_dispatch_on + datetime.timedelta(days=CADENCE_DAYS[project.dispatch_cadence])
-
-
 def project_schedule_dispatch(*, project: Project, held_on: datetime.date) -> datetime.date:
     """Called when a dispatch session is recorded: the next one is due a cadence after the
     latest session (recording an older session late changes nothing)."""
@@ -130,7 +116,7 @@ def project_create(*, by, branch: Branch, responsible_units=(), dispatch_chief=N
     project = Project(branch=branch, created_by=by, **fields)
     project.next_dispatch_on = next_dispatch_due(project)
     project.full_clean(exclude=["dispatch_chief"])
-    _stamp(project, by=by)
+    stamp_history(project, by=by)
     project.save()
     if responsible_units:
         project.responsible_units.set(responsible_units)
@@ -152,7 +138,7 @@ def project_update(*, project: Project, by, responsible_units=None, **fields) ->
     if "dispatch_cadence" in fields or "start_on" in fields:
         project.next_dispatch_on = next_dispatch_due(project)
     project.full_clean(exclude=["dispatch_chief"])
-    _stamp(project, by=by)
+    stamp_history(project, by=by)
     project.save()
     if responsible_units is not None:
         project.responsible_units.set(responsible_units)
@@ -178,7 +164,7 @@ def project_transition(*, project: Project, to: str, by, reason: str = "") -> Pr
             code="reason_required",
         )
     project.status = to
-    _stamp(project, by=by, reason=reason.strip() or str(ProjectStatus(to).label))
+    stamp_history(project, by=by, reason=reason.strip() or str(ProjectStatus(to).label))
     project.save()
     project_refresh_light(project=project)
     return project
@@ -213,7 +199,7 @@ def project_assign_dispatch_chief(*, project: Project, user, by) -> Project:
         if not Project.objects.filter(dispatch_chief=previous).exclude(pk=project.pk).exists():
             previous.groups.remove(Group.objects.get(name=Role.DISPATCH_CHIEF))
     project.dispatch_chief = user
-    _stamp(project, by=by, reason=_("Dispatch chief appointed") if user else _("Dispatch chief removed"))
+    stamp_history(project, by=by, reason=_("Dispatch chief appointed") if user else _("Dispatch chief removed"))
     project.save()
     if user is not None:
         for perm in DISPATCH_CHIEF_PROJECT_PERMS:
@@ -232,7 +218,7 @@ def indicator_create(*, project: Project, by, **fields) -> Indicator:
     fields.setdefault("current_value", fields.get("baseline", Decimal(0)))
     indicator = Indicator(project=project, **fields)
     indicator.full_clean()
-    _stamp(indicator, by=by)
+    stamp_history(indicator, by=by)
     indicator.save()
     project_refresh_light(project=project)
     return indicator
@@ -259,12 +245,12 @@ def indicator_record_reading(
         indicator=indicator, value=value, recorded_on=recorded_on, recorded_by=by, note=note, source=source
     )
     reading.full_clean()
-    _stamp(reading, by=by)
+    stamp_history(reading, by=by)
     reading.save()
     latest = indicator.readings.order_by("-recorded_on", "-id").first()
     if latest is not None and indicator.current_value != latest.value:
         indicator.current_value = latest.value
-        _stamp(indicator, by=by)
+        stamp_history(indicator, by=by)
         indicator.save(update_fields=["current_value", "updated_at"])
     project_refresh_light(project=indicator.project)
     return reading
@@ -276,7 +262,7 @@ def milestone_create(*, project: Project, by, **fields) -> Milestone:
     _refuse_if_closed(project, _("Milestones cannot be added to a closed project."))
     milestone = Milestone(project=project, **fields)
     milestone.full_clean()
-    _stamp(milestone, by=by)
+    stamp_history(milestone, by=by)
     milestone.save()
     project_refresh_light(project=project)
     return milestone
@@ -292,7 +278,7 @@ def milestone_mark_done(*, milestone: Milestone, by, done_on: datetime.date | No
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("A milestone cannot be done in the future.")}, code="future")
     milestone.done_on = done_on
-    _stamp(milestone, by=by, reason=_("Milestone done"))
+    stamp_history(milestone, by=by, reason=_("Milestone done"))
     milestone.save()
     project_refresh_light(project=milestone.project)
     return milestone

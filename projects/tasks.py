@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from projects.services import projects_refresh_all_lights
+
 logger = logging.getLogger(__name__)
 
 
@@ -12,7 +14,6 @@ def refresh_all_lights() -> int:
     """Nightly: time passing turns projects yellow or red with no new figure entered, so every
     open project's light is computed again; a project that turned red gets ``red_since`` and the
     next reminder sweep tells its 调度长."""
-    from .services import projects_refresh_all_lights
 
     turned_red = projects_refresh_all_lights()
     logger.info("lights refreshed; %s projects turned red", len(turned_red))

@@ -11,33 +11,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exports import ExportData, export_response, register_export
-
-from . import lights, selectors, services
-from .forms import (
+from core.exports import export_response
+from projects import lights, selectors, services
+from projects.filters import project_rows
+from projects.forms import (
     DispatchChiefForm,
     IndicatorForm,
     MilestoneForm,
-    ProjectFilterForm,
     ProjectForm,
     ProjectTransitionForm,
     ReadingForm,
     apply_service_errors,
 )
-from .models import Indicator, Milestone, Project
+from projects.models import Indicator, Milestone, Project
 
 PAGE_SIZE = 25
 
 
 def _filtered_projects(request):
-    return _project_filter(request.user, request.GET)
-
-
-def _project_filter(user, params):
-    choices = selectors.project_filter_choices(user)
-    form = ProjectFilterForm(params or None, choices=choices)
-    filters, search = form.filters() if form.is_bound else ({}, "")
-    return form, selectors.project_list(user=user, filters=filters, search=search)
+    return project_rows(request.user, request.GET)
 
 
 @login_required
@@ -58,29 +50,6 @@ def project_list(request):
             "can_create": selectors.can_create_projects(request.user),
         },
     )
-
-
-def project_export_data(user, params) -> ExportData:
-    """The project list's rows for ``user`` and the list's filters (core.exports builds the file)."""
-    _form, projects = _project_filter(user, params)
-    headers = [
-        _("Project"), _("Branch"), _("Batch"), _("Front"), _("Field"), _("Status"), _("Traffic light"),
-        _("Progress (%)"), _("Start"), _("Deadline"), _("Forecast completion"), _("Lead unit"),
-        _("Dispatch chief"), _("Dispatch cadence"),
-    ]
-    rows = (
-        [
-            p.name, p.branch.name, p.branch.batch, p.get_front_display(), p.field.name, p.get_status_display(),
-            p.get_light_display(), round(float(p.progress) * 100, 1), p.start_on, p.deadline, p.forecast_on,
-            str(p.lead_unit), p.dispatch_chief.get_full_name() if p.dispatch_chief_id else "",
-            p.get_dispatch_cadence_display(),
-        ]
-        for p in projects.iterator(chunk_size=2000)
-    )
-    return ExportData(_("Task-force projects"), headers, rows, projects.count, {1: 36, 2: 30, 12: 24})
-
-
-register_export("projects", project_export_data)
 
 
 @login_required

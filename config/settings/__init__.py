@@ -15,8 +15,8 @@ if environ.Env().bool("DJANGO_READ_DOT_ENV_FILE", default=True):
 
 _env = os.environ.get("DJANGO_ENV", "local")
 if _env == "production":
-    from .production import *  # noqa: F401,F403
+    from config.settings.production import *  # noqa: F401,F403
 elif _env == "test":
-    from .test import *  # noqa: F401,F403
+    from config.settings.test import *  # noqa: F401,F403
 else:
-    from .local import *  # noqa: F401,F403
+    from config.settings.local import *  # noqa: F401,F403

@@ -1,7 +1,7 @@
 """Local development and the ``make run`` demo: DEBUG on unless the environment says otherwise."""
 
-from .base import *  # noqa: F401,F403
-from .base import env
+from config.settings.base import *  # noqa: F401,F403
+from config.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 STORAGES = {

@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F401,F403
-from .base import CELERY_BROKER_URL, env
+from config.settings.base import *  # noqa: F401,F403
+from config.settings.base import CELERY_BROKER_URL, env
 
 DEBUG = False
 try:

@@ -1,7 +1,7 @@
 """Tests: real PostgreSQL and Redis come from DATABASE_URL / REDIS_URL (``make test`` sets them)."""
 
-from .base import *  # noqa: F401,F403
-from .base import REDIS_URL, env
+from config.settings.base import *  # noqa: F401,F403
+from config.settings.base import REDIS_URL, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

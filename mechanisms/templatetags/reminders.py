@@ -2,12 +2,12 @@
 
 from django import template
 
+from mechanisms.reminders.selectors import nudge_panel as build_nudge_panel
+
 register = template.Library()
 
 
 @register.inclusion_tag("mechanisms/reminders/nudge_panel.html", takes_context=True)
 def nudge_panel(context):
-    from ..selectors_reminders import nudge_panel as panel
-
     request = context["request"]
-    return {"panel": panel(request.user), "request": request}
+    return {"panel": build_nudge_panel(request.user), "request": request}

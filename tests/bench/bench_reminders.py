@@ -190,7 +190,7 @@ PHASES: dict[str, float] = {}
 
 def instrument():
     """Time each rule and the delivery phase (wrappers around the module's functions)."""
-    from mechanisms.services import reminders
+    from mechanisms.reminders import services as reminders
 
     def timed(name, func):
         def wrapper(*args, **kwargs):
@@ -211,7 +211,7 @@ def measure(now: datetime.datetime, *, trace: bool):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from mechanisms.services.reminders import reminder_sweep
+    from mechanisms.reminders.services import reminder_sweep
 
     PHASES.clear()
 
@@ -254,7 +254,7 @@ def run_size(scale: float) -> dict:
     from django.db import connection
 
     from mechanisms.models import ReminderDelivery
-    from mechanisms.services.reminders import reminder_sweep
+    from mechanisms.reminders.services import reminder_sweep
 
     friday = datetime.date(2026, 11, 20)
     first = scenarios(friday)[0][1]

@@ -21,7 +21,7 @@ from branches.models import (
 )
 from branches.roles import Role
 from branches.selectors import visible_branches
-from branches.services import TransitionError
+from core.workflow import TransitionError
 
 from . import factories as f
 

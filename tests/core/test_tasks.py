@@ -7,7 +7,8 @@ import pytest
 from django.db import transaction
 
 from branches.models import Organization
-from core.tasks import enqueue_on_commit, ping, send_task_now
+from core.queue import enqueue_on_commit, send_task_now
+from core.tasks import ping
 
 
 class Rollback(Exception):
@@ -73,7 +74,7 @@ def test_enqueue_outside_a_transaction_sends_at_once(real_broker):
 
 
 def test_send_task_now_returns_false_quickly_when_the_broker_is_unreachable(broker_down, caplog):
-    caplog.set_level(logging.WARNING, logger="core.tasks")
+    caplog.set_level(logging.WARNING, logger="core.queue")
     started = time.monotonic()
 
     sent = send_task_now(ping, 1)
@@ -93,7 +94,7 @@ def test_send_task_now_returns_true_when_the_broker_answers(real_broker):
 @pytest.mark.urls("tests.core.urls")
 @pytest.mark.django_db(transaction=True)
 def test_web_write_succeeds_while_the_broker_is_down(client, broker_down, caplog):
-    caplog.set_level(logging.WARNING, logger="core.tasks")
+    caplog.set_level(logging.WARNING, logger="core.queue")
     started = time.monotonic()
 
     response = client.post("/write-and-enqueue/", {"name": "孤山镇"})

@@ -6,7 +6,8 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from branches.models import Organization, OrganizationKind
-from core.tasks import enqueue_on_commit, ping
+from core.queue import enqueue_on_commit
+from core.tasks import ping
 
 
 @csrf_exempt

@@ -19,11 +19,14 @@ from branches.demo_accounts import SHOWCASE_BRANCH
 from branches.models import Branch, BranchStatus, User
 from branches.roles import Role
 from branches.selectors import has_role
-from mechanisms import demo_records
-from mechanisms import selectors as mechanism_selectors
-from mechanisms import selectors_dispatch as dispatch_selectors
-from mechanisms import selectors_problems as problem_selectors
-from mechanisms import selectors_requests as request_selectors
+from mechanisms.common import selectors as dispatch_selectors_common
+from mechanisms.consultation import selectors as mechanism_selectors_consultation
+from mechanisms.demo import records as demo_records
+from mechanisms.desks import selectors as dispatch_selectors_desks
+from mechanisms.desks import selectors as request_selectors_desks
+from mechanisms.dispatch import selectors as dispatch_selectors_dispatch
+from mechanisms.dispatch import selectors as mechanism_selectors_dispatch
+from mechanisms.dispatch import tickets as dispatch_selectors
 from mechanisms.models import (
     Comment,
     Consultation,
@@ -50,7 +53,11 @@ from mechanisms.models import (
     WeeklyReportReading,
     WeeklyReportStatus,
 )
-from mechanisms.services.weekly import current_week, week_of
+from mechanisms.problems import selectors as mechanism_selectors
+from mechanisms.problems import selectors as problem_selectors
+from mechanisms.requests import selectors as request_selectors_requests
+from mechanisms.weekly import selectors as request_selectors
+from mechanisms.weekly.rules import current_week, week_of
 from projects import demo as projects_demo
 from projects.models import IndicatorReading, Project, ProjectStatus, ReadingSource
 from projects.services import project_light_figures
@@ -249,7 +256,7 @@ def test_the_lights_stay_what_the_rule_computes(demo):
 # ---------------------------------------------------------------- the demo accounts' desks
 def test_the_secretary_has_this_weeks_report_to_file_and_a_problem_to_verify(demo):
     shuji = user("shuji")
-    [desk] = request_selectors.secretary_desk(shuji)
+    [desk] = request_selectors_desks.secretary_desk(shuji)
     assert desk.branch == showcase() and desk.report is None
     to_verify = [p for p in desk.problems if p.status == ProblemStatus.RESOLVED]
     assert to_verify
@@ -259,12 +266,12 @@ def test_the_secretary_has_this_weeks_report_to_file_and_a_problem_to_verify(dem
 
 def test_the_dispatch_chief_has_instructions_to_verify_and_a_session_due(demo):
     chief = user("diaoduzhang")
-    cockpit = dispatch_selectors.cockpit(chief)
+    cockpit = dispatch_selectors_desks.cockpit(chief)
     assert cockpit.awaiting_verification and cockpit.overdue_instructions and cockpit.open_problems
     assert cockpit.due
     assert any(r.project.name == "澄靖第二过江通道靖江段房屋征迁" for r in cockpit.due)
     instruction = cockpit.awaiting_verification[0]
-    assert dispatch_selectors.instruction_actions(instruction, chief)["verify"]
+    assert dispatch_selectors_dispatch.instruction_actions(instruction, chief)["verify"]
     sessions = Dispatch.objects.filter(project__dispatch_chief=chief)
     assert sessions.exclude(notes="").count() == sessions.count() > 10
     assert all(s.agenda is not None for s in sessions)
@@ -273,7 +280,7 @@ def test_the_dispatch_chief_has_instructions_to_verify_and_a_session_due(demo):
 def test_the_liaison_sees_their_units_items_awaiting_action(demo):
     liaison = user("lianluoyuan")
     assert has_role(liaison, Role.UNIT_LIAISON)
-    home = dispatch_selectors.liaison_home(liaison)
+    home = dispatch_selectors_desks.liaison_home(liaison)
     waiting = [p for p in home.problems if p.status == ProblemStatus.ANALYSED and p.is_lead]
     assert waiting and waiting[0].accept_due_on >= timezone.localdate()
     assert problem_selectors.LIAISON in problem_selectors.problem_roles(waiting[0], liaison)
@@ -283,18 +290,18 @@ def test_the_liaison_sees_their_units_items_awaiting_action(demo):
         if i.status in (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED) and i.deadline >= timezone.localdate()
     ]
     assert open_instructions
-    assert dispatch_selectors.is_instruction_assignee(liaison, open_instructions[0])
-    assert mechanism_selectors.visible_instructions(liaison).filter(pk=open_instructions[0].pk).exists()
+    assert dispatch_selectors_dispatch.is_instruction_assignee(liaison, open_instructions[0])
+    assert mechanism_selectors_dispatch.visible_instructions(liaison).filter(pk=open_instructions[0].pk).exists()
     sign = [r for r in home.resolutions if r.status == ResolutionStatus.AWAITING_SIGNOFF]
-    assert sign and dispatch_selectors.can_act_for_unit(liaison, sign[0])
-    assert mechanism_selectors.visible_resolutions(liaison).filter(pk=sign[0].pk).exists()
+    assert sign and dispatch_selectors_common.can_act_for_unit(liaison, sign[0])
+    assert mechanism_selectors_consultation.visible_resolutions(liaison).filter(pk=sign[0].pk).exists()
 
 
 def test_the_department_has_requests_to_answer_and_reports_to_review(demo):
     staff = user("zuzhibu")
-    assert request_selectors.answerable_decision_requests(staff).filter(status=DecisionRequestStatus.SUBMITTED).exists()
+    assert request_selectors_requests.answerable_decision_requests(staff).filter(status=DecisionRequestStatus.SUBMITTED).exists()
     assert request_selectors.reviewable_weekly_reports(staff).filter(status=WeeklyReportStatus.SUBMITTED).count() >= 10
-    assert request_selectors.acknowledgeable_reports(staff).filter(status=ReportStatus.SUBMITTED).exists()
+    assert request_selectors_requests.acknowledgeable_reports(staff).filter(status=ReportStatus.SUBMITTED).exists()
     # One request is past its reply deadline: the reminders have something to say.
     today = timezone.localdate()
     assert DecisionRequest.objects.filter(status=DecisionRequestStatus.SUBMITTED, reply_due_on__lt=today).exists()

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from branches.models import Light
 from mechanisms.models import Notification, WeeklyReport, WeeklyReportStatus
-from mechanisms.services.weekly import WeeklyContent, current_week, weekly_report_create, weekly_report_review
+from mechanisms.weekly.rules import current_week
+from mechanisms.weekly.services import WeeklyContent, weekly_report_create, weekly_report_review
 from tests.conftest import DESKTOP, PHONE
 from tests.mechanisms.requests_world import build_world
 

@@ -38,7 +38,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from branches.models import Branch, BranchScope, BranchStatus, Front, WorkField
+from branches.models import Branch, BranchScope, BranchStatus, Front, Light, WorkField
 from branches.roles import Role
 from mechanisms.models import (
     AssignmentStatus,
@@ -57,8 +57,8 @@ from mechanisms.models import (
     WeeklyReport,
     WeeklyReportStatus,
 )
-from mechanisms.services.weekly import week_deadline, week_of
-from projects.models import Light, Project, ProjectStatus
+from mechanisms.weekly.rules import week_deadline, week_of
+from projects.models import Project, ProjectStatus
 
 
 def today() -> datetime.date:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from branches.models import Branch, BranchScope, BranchStatus, WorkField
+from branches.models import Branch, BranchScope, BranchStatus, Light, WorkField
 from branches.roles import Role
 from mechanisms.models import (
     Instruction,
@@ -18,8 +18,8 @@ from mechanisms.models import (
     WeeklyReport,
     WeeklyReportStatus,
 )
-from mechanisms.services.weekly import week_deadline, week_of
-from projects.models import Light, Project, ProjectStatus
+from mechanisms.weekly.rules import week_deadline, week_of
+from projects.models import Project, ProjectStatus
 from tests.utils import assert_status_matrix, get_query_count
 
 from .dashboard_world import at, build, day

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from evaluation.models import EvaluationGrade
-from evaluation.services import evaluation_result, excellent_cap, grade_for
+from evaluation.rules import evaluation_result, excellent_cap, grade_for
 
 
 def test_total_is_the_mean_of_the_evaluators_totals():

@@ -21,7 +21,7 @@ from branches.models import MembershipRole, Organization, OrganizationKind, Pers
 from branches.roles import Role
 from branches.services import membership_appoint
 from mechanisms.models import ProblemCategory, ProblemSource
-from mechanisms.services import problems as services
+from mechanisms.problems import services
 from tests.projects.factories import appoint_secretary, make_branch, make_project
 
 # A Wednesday before the 2026 National Day week (Oct 1–7 off, Sat Oct 10 worked): the seeded

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from branches import demo as branches_demo
 from evaluation import demo as evaluation_demo
-from mechanisms import demo as reminders_demo
-from mechanisms import demo_dispatch, demo_records
+from mechanisms.demo import dispatch as demo_dispatch
+from mechanisms.demo import records as demo_records
+from mechanisms.demo import reminders as reminders_demo
 from projects import demo as projects_demo
 
 SEEDERS = [

@@ -1,0 +1,34 @@
+"""Excel exports of efficacy evaluations (found by core.exports' autodiscovery of each app's exports module;
+large ones run in the worker)."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from branches.selectors import is_office_user
+from core.exports import ExportData, list_request, register_export
+from evaluation.filters import evaluation_rows, evaluation_state_label
+
+
+@register_export("evaluations")
+def evaluation_export_data(user, params) -> ExportData:
+    """The evaluation list's rows for ``user`` and the list's filters (core.exports builds the file)."""
+    if not is_office_user(user):
+        raise Http404  # the worker rebuilds the rows as the owner: the same check as the page
+    _form, branches = evaluation_rows(list_request(user, params))
+    headers = [
+        _("Branch"), _("Batch"), _("Field"), _("Lead unit"), _("Secretary"), _("Concluded on"), _("Evaluation"),
+        _("Evaluators"), _("Mean score"), _("Deductions"), _("Bonuses"), _("Veto"), _("Total"), _("Grade"), _("Finalized at"),
+    ]
+
+    def rows():
+        for b in branches.iterator(chunk_size=2000):
+            ev = getattr(b, "evaluation", None)
+            yield [
+                b.name, b.batch, b.field.name, str(b.lead_unit), b.secretary_name or "", b.concluded_on, evaluation_state_label(b),
+                b.scorecard_count,
+                ev.mean_score if ev else None, ev.deductions if ev else None, ev.bonuses if ev else None,
+                (_("Yes") if ev.vetoed else _("No")) if ev else "", ev.total if ev else None,
+                ev.get_grade_display() if ev else "", ev.finalized_at if ev else None,
+            ]
+
+    return ExportData(_("Efficacy evaluations"), headers, rows(), branches.count, {1: 36, 4: 24, 15: 20})

@@ -1,0 +1,104 @@
+"""Writes every room shares: comments and attachments on a record, and telling people (in-app
+notifications always, e-mail after the transaction commits, through the one notification outbox)."""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.queue import enqueue_on_commit
+from mechanisms.common.models import (
+    SEND_NOTIFICATION_EMAILS,
+    Attachment,
+    Comment,
+    Notification,
+    NotificationKind,
+)
+from mechanisms.common.selectors import content_type_of
+
+
+@transaction.atomic
+def comment_add(*, target, author, body: str) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write something before posting the comment."), code="empty")
+    comment = Comment(content_type=content_type_of(target), object_id=target.pk, author=author, body=body)
+    comment._history_user = author
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def attachment_add(*, target, uploaded, by) -> Attachment:
+    """Check ``uploaded`` (content and size) and attach it to ``target``."""
+    attachment = Attachment.build(
+        uploaded=uploaded, uploaded_by=by, record_type=content_type_of(target), record_id=target.pk
+    )
+    attachment.save()
+    return attachment
+
+
+logger = logging.getLogger(__name__)
+
+
+def notifications_send_emails(*, notification_ids: list[int]) -> int:
+    """E-mail each notification once. Rows are claimed under a row lock (SKIP LOCKED) so two
+    workers given the same ids never send the same e-mail twice."""
+    sent = 0
+    for pk in notification_ids:
+        with transaction.atomic():
+            row = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("recipient")
+                .filter(pk=pk, emailed_at__isnull=True)
+                .first()
+            )
+            if row is None or not row.recipient.email:
+                continue
+            link = f"\n\n{settings.SITE_URL.rstrip('/')}{row.url}" if row.url else ""
+            send_mail(row.title, f"{row.body}{link}", None, [row.recipient.email])
+            row.emailed_at = timezone.now()
+            row.save(update_fields=["emailed_at"])
+            sent += 1
+    return sent
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notify(*, recipients: Iterable, kind: str = NotificationKind.INFO, title: str, body: str = "", url: str = "", email: bool = True) -> list[Notification]:
+    """Create one in-app notification per distinct recipient and e-mail them after commit.
+
+    ``title`` and ``body`` are stored as rendered text (in the product's default language):
+    a notification is a record of what was said at the time.
+    """
+    seen, rows = set(), []
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(recipient=user, kind=kind, title=str(title)[:200], body=str(body), url=url))
+    created = Notification.objects.bulk_create(rows)
+    if email and created:
+        enqueue_on_commit(SEND_NOTIFICATION_EMAILS, [n.pk for n in created])
+    return created
+
+
+def tell(recipients, *, kind, title, body="", url=""):
+    """``notify`` with the text rendered in the product's language: a notification is a record of
+    what was said, read later by anyone, whoever acted and in whatever language they browse."""
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(recipients=recipients, kind=kind, title=str(title), body=str(body), url=url)

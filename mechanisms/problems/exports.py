@@ -1,0 +1,33 @@
+"""Excel exports of problem cases (found by core.exports through mechanisms/exports.py; large ones run in
+the worker)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exports import ExportData, list_request, register_export
+from mechanisms.problems import selectors as sel
+from mechanisms.problems.filters import problem_filter_form
+
+
+@register_export("problems")
+def problem_export_data(user, params) -> ExportData:
+    """The problem list's rows for ``user`` and the list's filters (core.exports builds the file)."""
+    today = timezone.localdate()
+    form = problem_filter_form(list_request(user, params))
+    filters, search = form.filters()
+    problems = sel.problem_list(user=user, filters=filters, search=search, today=today)
+    headers = [
+        _("No."), _("Title"), _("Branch"), _("Project"), _("Category"), _("Severity"), _("Source"),
+        _("Enterprise"), _("Status"), _("Responsible unit"), _("Deadline"), _("Overdue"), _("Reported at"),
+        _("Analysed at"), _("Resolved at"), _("Verified at"), _("Enterprise satisfaction"), _("Description"),
+    ]
+    rows = (
+        [
+            p.pk, p.title, p.branch.name, p.project.name if p.project else "", p.get_category_display(),
+            p.get_severity_display(), p.get_source_display(), p.enterprise_name, p.get_status_display(),
+            p.responsible_unit.name if p.responsible_unit else "", p.deadline, _("Yes") if p.is_overdue else "",
+            p.created_at, p.analysed_at, p.resolved_at, p.verified_at, p.get_satisfaction_display(), p.description,
+        ]
+        for p in problems.iterator(chunk_size=2000)
+    )
+    return ExportData(_("Problems"), headers, rows, problems.count, {2: 36, 3: 28, 4: 28, 10: 24, 18: 60})

@@ -1,1 +1,0 @@
-"""Writes of the mechanisms, one module per mechanism (keyword-only, atomic, audited)."""

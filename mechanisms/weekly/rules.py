@@ -1,0 +1,131 @@
+"""The weekly report's rules that need no database: its statuses and transition table, the
+reporting week (ISO week, Monday to Sunday), its deadline (settings.WEEKLY_REPORT_DEADLINE,
+Friday 17:00 by default) and how a plan or problem text splits into items.
+
+Services, selectors, the reminders and the dashboard all read these; they import nothing of the
+room's services or selectors."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from mechanisms.weekly.models import (
+    WeeklyReport,
+    WeeklyReportStatus,
+)
+
+S = WeeklyReportStatus
+
+
+# The one transition table of the weekly report.
+WEEKLY_REPORT_TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED},
+    S.SUBMITTED: {S.REVIEWED, S.RETURNED},
+    S.RETURNED: {S.SUBMITTED},
+    S.REVIEWED: set(),
+}
+
+
+# Statuses in which the secretary may still change the text.
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.RETURNED})
+
+
+# Statuses that count as "filed" (the department has it, even if it asked for a revision).
+FILED_STATUSES = frozenset({S.SUBMITTED, S.RETURNED, S.REVIEWED})
+
+
+DEFAULT_DEADLINE = {"weekday": 4, "time": "17:00"}  # Friday 17:00
+
+
+MAX_CHECKLIST_ITEMS = 30
+
+
+# ---------------------------------------------------------------- weeks and the deadline
+@dataclass(frozen=True)
+class Week:
+    iso_year: int
+    iso_week: int
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date.fromisocalendar(self.iso_year, self.iso_week, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return self.start + datetime.timedelta(days=6)
+
+    @property
+    def code(self) -> str:
+        """The value of an HTML ``<input type=week>``: 2025-W07."""
+        return f"{self.iso_year}-W{self.iso_week:02d}"
+
+    def previous(self) -> "Week":
+        return week_of(self.start - datetime.timedelta(days=7))
+
+    def next(self) -> "Week":
+        return week_of(self.start + datetime.timedelta(days=7))
+
+    def __str__(self):
+        return self.code
+
+
+def week_of(day: datetime.date) -> Week:
+    iso = day.isocalendar()
+    return Week(iso.year, iso.week)
+
+
+def current_week(now: datetime.datetime | None = None) -> Week:
+    """The ISO week of ``now`` in the product's time zone (a Monday 00:30 in Shanghai is
+    still Sunday in UTC)."""
+    return week_of(timezone.localdate(now or timezone.now()))
+
+
+def parse_week(code: str | None) -> Week | None:
+    """``2025-W07`` (or ``2025-W7``) → Week; None when it is not a valid ISO week."""
+    match = re.fullmatch(r"\s*(\d{4})-?W(\d{1,2})\s*", code or "")
+    if not match:
+        return None
+    year, week = int(match.group(1)), int(match.group(2))
+    try:
+        datetime.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        return None
+    return Week(year, week)
+
+
+def weekly_deadline_setting() -> tuple[int, datetime.time]:
+    """(weekday, time) of the weekly report deadline: 0 is Monday; default Friday 17:00."""
+    conf = {**DEFAULT_DEADLINE, **(getattr(settings, "WEEKLY_REPORT_DEADLINE", None) or {})}
+    hour, minute = (int(part) for part in str(conf["time"]).split(":")[:2])
+    return int(conf["weekday"]), datetime.time(hour, minute)
+
+
+def week_deadline(week: Week) -> datetime.datetime:
+    """When the report of ``week`` is due: the configured weekday and time of that week."""
+    weekday, at = weekly_deadline_setting()
+    day = week.start + datetime.timedelta(days=weekday)
+    return timezone.make_aware(datetime.datetime.combine(day, at), timezone.get_default_timezone())
+
+
+def report_week(report: WeeklyReport) -> Week:
+    return Week(report.iso_year, report.iso_week)
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•·●▪]+|\(?\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+[、.])\s*")
+
+
+def plan_items(text: str) -> list[str]:
+    """The items of a plan written one per line, without their bullets or numbers."""
+    items = []
+    for line in (text or "").splitlines():
+        item = _BULLET.sub("", line).strip()
+        if item:
+            items.append(item[:300])
+    return items[:MAX_CHECKLIST_ITEMS]
+
+
+def problem_lines(text: str) -> list[str]:
+    return plan_items(text)
