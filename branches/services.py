@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from core.workflow import TransitionError
 
 from .models import (
+    BRANCH_CLOSED_STATUSES,
     Activity,
     ActivityAttachment,
     Branch,
@@ -183,7 +184,7 @@ def membership_appoint(
     (their membership ends today) and moves the branch grant to the new secretary."""
     joined_on = joined_on or timezone.localdate()
     Branch.objects.select_for_update().filter(pk=branch.pk).first()  # serialize appointments
-    if branch.status in (BranchStatus.EVALUATED, BranchStatus.DISSOLVED):
+    if branch.status in BRANCH_CLOSED_STATUSES:
         raise ValidationError(_("Members cannot be appointed to a branch that has ended."), code="ended")
     existing = Membership.objects.filter(branch=branch, person=person, left_on__isnull=True).first()
     if existing is not None:
@@ -278,16 +279,13 @@ def person_bulk_create(*, people: list[Person], by) -> list[Person]:
 
 
 # ---------------------------------------------------------------- Party life
-ENDED_STATUSES = (BranchStatus.EVALUATED, BranchStatus.DISSOLVED)
-
-
 @transaction.atomic
 def activity_create(*, branch: Branch, by, participants=(), uploads=(), **fields) -> Activity:
     """Record a Party-life activity with its participants and attachments.
 
     Uploads are checked by content and size (core.uploads); a refused file refuses the whole
     activity, so nothing half-saved is left behind."""
-    if branch.status in ENDED_STATUSES:
+    if branch.status in BRANCH_CLOSED_STATUSES:
         raise ValidationError(_("Activities cannot be recorded for a branch that has ended."), code="ended")
     activity = Activity(branch=branch, created_by=by, **fields)
     activity.full_clean()

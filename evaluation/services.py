@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, BranchStatus, Membership, MembershipRole
+from branches.models import BRANCH_COMPLETED_STATUSES, Branch, BranchStatus, Membership, MembershipRole
 from branches.services import branch_transition
 from core.workflow import TransitionError, ensure_transition
 
@@ -57,7 +57,7 @@ from .models import (
 TWO_PLACES = Decimal("0.01")
 CRITERIA_TOTAL = 100
 # Branches whose members are appraised: the work is over.
-APPRAISABLE_STATUSES = (BranchStatus.CONCLUDED, BranchStatus.EVALUATED)
+APPRAISABLE_STATUSES = BRANCH_COMPLETED_STATUSES
 
 
 def _stamp(instance, *, by, reason: str = ""):
