@@ -114,7 +114,12 @@ def branch_transition(
     if to == BranchStatus.CONCLUDED:
         branch.concluded_on = today
     branch.status = to
-    branch.status_changed_at = timezone.now()
+    # A move recorded for an earlier day (``on``: the demo, a late entry) changed the status on
+    # that day: the dashboard reads a dissolution's date from here (it has no date field of its own).
+    now = timezone.now()
+    if on is not None and on < timezone.localdate(now):
+        now = datetime.datetime.combine(on, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    branch.status_changed_at = now
     _stamp(branch, by=by, reason=reason or str(BranchStatus(to).label))
     branch.save()
     return branch
