@@ -1,9 +1,12 @@
 """The "who" of the product: organizations, users, people, branches, memberships, Party life
 and industrial chains (DESIGN §3)."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -218,6 +221,63 @@ class BranchStatus(models.TextChoices):
     DISSOLVED = "dissolved", _("Dissolved")
 
 
+# The branch lifecycle's status sets, written once (issue 9: "one rule, one place"). Every count,
+# list filter and guard that asks "is the branch at work / over / closed" names one of these or
+# the ``BranchQuerySet`` methods built on them; a tuple of statuses written out elsewhere is a copy
+# that will drift.
+#: The branch is at work: an "active branch" on every page and dashboard, files weekly reports.
+BRANCH_ACTIVE_STATUSES = frozenset({BranchStatus.ACTIVE})
+#: The branch's work is over (concluded, evaluated or dissolved): it is no longer active and takes
+#: no new projects.
+BRANCH_ENDED_STATUSES = frozenset({BranchStatus.CONCLUDED, BranchStatus.EVALUATED, BranchStatus.DISSOLVED})
+#: The branch finished its task (concluded, then evaluated; not dissolved): ``concluded_on`` says
+#: when it ended; it is evaluated and its members appraised.
+BRANCH_COMPLETED_STATUSES = frozenset({BranchStatus.CONCLUDED, BranchStatus.EVALUATED})
+#: The branch's record is closed (evaluated or dissolved): nothing more is added to it. A concluded
+#: branch has ended but is not closed: it still reports, raises problems and is evaluated.
+BRANCH_CLOSED_STATUSES = frozenset({BranchStatus.EVALUATED, BranchStatus.DISSOLVED})
+
+
+def branch_active_q(prefix: str = "") -> Q:
+    """The branch (at ``prefix``, e.g. ``"branch__"``) is active now."""
+    return Q(**{f"{prefix}status__in": BRANCH_ACTIVE_STATUSES})
+
+
+def branch_active_on_q(day: datetime.date, prefix: str = "") -> Q:
+    """The branch (at ``prefix``) was at work on ``day``: formed by then and not yet ended.
+
+    A branch ends on its ``concluded_on`` (concluded or evaluated) or on the day it was dissolved
+    (``status_changed_at``); an active branch with no formation date counts from any day. For
+    today or a later day this is exactly "active now and formed by ``day``": nothing has ended
+    after today, so the figures of the current week and the "active" figures agree."""
+    p = prefix
+    next_day = datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    formed = Q(**{f"{p}formed_on__lte": day})
+    active_now = branch_active_q(p) & (Q(**{f"{p}formed_on__isnull": True}) | formed)
+    concluded_later = Q(**{f"{p}status__in": BRANCH_COMPLETED_STATUSES, f"{p}concluded_on__gt": day})
+    dissolved_later = Q(**{f"{p}status": BranchStatus.DISSOLVED, f"{p}status_changed_at__gte": next_day})
+    return active_now | (formed & (concluded_later | dissolved_later))
+
+
+class BranchQuerySet(models.QuerySet):
+    """Branches by where they stand in their lifecycle (the status sets above)."""
+
+    def active(self):
+        return self.filter(branch_active_q())
+
+    def ended(self):
+        return self.filter(status__in=BRANCH_ENDED_STATUSES)
+
+    def not_ended(self):
+        """Proposed or active: the branches that still take new projects."""
+        return self.exclude(status__in=BRANCH_ENDED_STATUSES)
+
+    def active_on(self, day: datetime.date):
+        return self.filter(branch_active_on_q(day))
+
+
 class ChainCategory(models.TextChoices):
     LEADING = "leading", _("Leading industry")
     EMERGING = "emerging", _("Emerging industry")
@@ -375,6 +435,8 @@ class Branch(OwnedModel):
     light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
 
     history = HistoricalRecords(m2m_fields=[responsible_units])
+
+    objects = BranchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task-force branch")

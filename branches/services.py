@@ -16,6 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import (
+    BRANCH_CLOSED_STATUSES,
     Activity,
     ActivityAttachment,
     Branch,
@@ -106,7 +107,12 @@ def branch_transition(
     if to == BranchStatus.CONCLUDED:
         branch.concluded_on = today
     branch.status = to
-    branch.status_changed_at = timezone.now()
+    # A move recorded for an earlier day (``on``: the demo, a late entry) changed the status on
+    # that day: the dashboard reads a dissolution's date from here (it has no date field of its own).
+    now = timezone.now()
+    if on is not None and on < timezone.localdate(now):
+        now = datetime.datetime.combine(on, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    branch.status_changed_at = now
     stamp_history(branch, by=by, reason=reason or str(BranchStatus(to).label))
     branch.save()
     return branch
@@ -176,7 +182,7 @@ def membership_appoint(
     (their membership ends today) and moves the branch grant to the new secretary."""
     joined_on = joined_on or timezone.localdate()
     Branch.objects.select_for_update().filter(pk=branch.pk).first()  # serialize appointments
-    if branch.status in (BranchStatus.EVALUATED, BranchStatus.DISSOLVED):
+    if branch.status in BRANCH_CLOSED_STATUSES:
         raise ValidationError(_("Members cannot be appointed to a branch that has ended."), code="ended")
     existing = Membership.objects.filter(branch=branch, person=person, left_on__isnull=True).first()
     if existing is not None:
@@ -271,16 +277,13 @@ def person_bulk_create(*, people: list[Person], by) -> list[Person]:
 
 
 # ---------------------------------------------------------------- Party life
-ENDED_STATUSES = (BranchStatus.EVALUATED, BranchStatus.DISSOLVED)
-
-
 @transaction.atomic
 def activity_create(*, branch: Branch, by, participants=(), uploads=(), **fields) -> Activity:
     """Record a Party-life activity with its participants and attachments.
 
     Uploads are checked by content and size (core.uploads); a refused file refuses the whole
     activity, so nothing half-saved is left behind."""
-    if branch.status in ENDED_STATUSES:
+    if branch.status in BRANCH_CLOSED_STATUSES:
         raise ValidationError(_("Activities cannot be recorded for a branch that has ended."), code="ended")
     activity = Activity(branch=branch, created_by=by, **fields)
     activity.full_clean()

@@ -29,7 +29,16 @@ from branches.forms import (
     WeakLinkForm,
 )
 from branches.importing import import_people, people_template
-from branches.models import Activity, Branch, BranchStatus, IndustrialChain, Person, WeakLink
+from branches.models import (
+    BRANCH_CLOSED_STATUSES,
+    BRANCH_ENDED_STATUSES,
+    Activity,
+    Branch,
+    BranchStatus,
+    IndustrialChain,
+    Person,
+    WeakLink,
+)
 from core.exports import export_response
 from core.views import attachment_response
 from core.xlsx import xlsx_response
@@ -121,9 +130,9 @@ def branch_detail(request, pk):
     user = request.user
     can_manage = selectors.can_manage_branch(user, branch)
     can_edit = can_manage or selectors.editable_branches(user).filter(pk=branch.pk).exists()
-    ended = branch.status in services.ENDED_STATUSES
+    closed = branch.status in BRANCH_CLOSED_STATUSES
     project_create_url = None
-    if can_manage and branch.status in (BranchStatus.PROPOSED, BranchStatus.ACTIVE):
+    if can_manage and branch.status not in BRANCH_ENDED_STATUSES:
         base = _optional_url("projects:project_create")
         project_create_url = f"{base}?branch={branch.pk}" if base else None
     projects = list(selectors.branch_projects(branch))
@@ -140,7 +149,7 @@ def branch_detail(request, pk):
             "history": selectors.branch_history(branch),
             "can_manage": can_manage,
             "can_edit": can_edit,
-            "can_log_activity": can_edit and not ended,
+            "can_log_activity": can_edit and not closed,
             "transitions": services.branch_transition_options(branch) if can_manage else [],
             "project_create_url": project_create_url,
             "DISSOLVED": BranchStatus.DISSOLVED,
@@ -278,7 +287,7 @@ def commitment_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def activity_create(request, pk):
     branch = _get(selectors.editable_branches(request.user), pk=pk)
-    if branch.status in services.ENDED_STATUSES:
+    if branch.status in BRANCH_CLOSED_STATUSES:
         messages.error(request, _("Activities cannot be recorded for a branch that has ended."))
         return redirect("branches:branch_detail", pk=branch.pk)
     form = ActivityForm(request.POST or None, request.FILES or None, branch=branch)

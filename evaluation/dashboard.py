@@ -17,15 +17,20 @@ same number of queries for 10 branches or 10,000:
 * ``unit_league`` — the responsible units ranked by on-time answers (部门报到);
 * ``breakdown`` — the drill-down table by city → front → field → branch (four GROUP BYs).
 
-How the figures are counted:
+How the figures are counted (the status sets are the models', written once: issue 9):
 
-* a branch is *active in a week* when it was formed by the week's end and had not ended (concluded,
-  or dissolved) before the week began; for the current week that is every active branch formed by
-  Sunday — the rows of the "missing reports" page plus those that filed;
+* an *active branch* is one whose status is active now (``branches.models.branch_active_q``): the
+  "Active branches" card, the charts by front, batch and field, and the "Active" column of the
+  breakdown all count these, and link to the branch list filtered ``status=active``;
+* a branch is *due* a week's report when it was at work on the week's last day
+  (``branches.models.branch_active_on_q``: formed by then and not ended by then). For the current
+  week that is every active branch formed by Sunday — the rows of the "missing reports" page plus
+  those that filed — so, formation dates in the future aside, it is the active branches again;
 * a branch *filed* a week's report when the report was submitted (submitted, returned or
-  reviewed: mechanisms.services.weekly.FILED_STATUSES);
-* projects by light are the projects in progress (planned, suspended and closed ones are left
-  out); the project figures follow the project's own front and field, as the project list does;
+  reviewed: mechanisms.weekly.rules.FILED_STATUSES);
+* projects by light are the projects in progress (``projects.models.IN_PROGRESS_STATUS``: planned,
+  suspended and closed ones are left out); the project figures follow the project's own front and
+  field, as the project list does;
 * a problem's resolution time runs from its creation to ``resolved_at``; the median is over the
   problems resolved in the period (PostgreSQL's ``percentile_cont(0.5)``; on SQLite, in Python);
 * whistle satisfaction = (satisfied + basically satisfied) / whistles closed with a verdict in the
@@ -76,6 +81,8 @@ from branches.models import (
     Organization,
     OrganizationKind,
     WorkField,
+    branch_active_on_q,
+    branch_active_q,
 )
 from branches.roles import Role
 from branches.selectors import has_role, jurisdiction_path, visible_branches
@@ -94,7 +101,7 @@ from mechanisms.models import (
 from mechanisms.problems.models import PROBLEM_OPEN_STATUSES
 from mechanisms.problems.selectors import visible_problems
 from mechanisms.weekly.rules import FILED_STATUSES, Week, week_of
-from projects.models import Project, ProjectStatus
+from projects.models import IN_PROGRESS_STATUS, Project
 from projects.selectors import visible_projects
 
 TREND_WEEKS = 12
@@ -104,9 +111,6 @@ LEVEL_CITY, LEVEL_FRONT, LEVEL_FIELD, LEVEL_BRANCH = "city", "front", "field", "
 PERIODS = ("week", "month", "quarter", "year", "all", "custom")
 DEFAULT_PERIOD = "year"
 _ONE_DECIMAL = Decimal("0.1")
-# Branch statuses that may have been active in some past week.
-_EVER_ACTIVE = (BranchStatus.ACTIVE, BranchStatus.CONCLUDED, BranchStatus.EVALUATED, BranchStatus.DISSOLVED)
-_ENDED = (BranchStatus.CONCLUDED, BranchStatus.EVALUATED)
 _RESOLVED = (ProblemStatus.RESOLVED, ProblemStatus.CLOSED)
 _INSTRUCTION_DONE = (InstructionStatus.DONE, InstructionStatus.VERIFIED)
 _RESOLUTION_DONE = (ResolutionStatus.DONE, ResolutionStatus.VERIFIED)
@@ -336,7 +340,7 @@ def branch_figures(scope: Scope) -> BranchFigures:
     rows = list(
         scope_branches(scope)
         .values("batch", "front", "field", "field__name", "field__sort_order", "field__front")
-        .annotate(active=Count("pk", filter=Q(status=BranchStatus.ACTIVE)), total=Count("pk"))
+        .annotate(active=Count("pk", filter=branch_active_q()), total=Count("pk"))
     )
     result = BranchFigures(active=sum(r["active"] for r in rows), total=sum(r["total"] for r in rows))
     batches, fronts, fields = {}, {}, {}
@@ -365,7 +369,7 @@ class LightFigures:
 def light_figures(scope: Scope) -> LightFigures:
     counts = (
         scope_projects(scope)
-        .filter(status=ProjectStatus.IN_PROGRESS)
+        .in_progress()
         .aggregate(
             red=Count("pk", filter=Q(light=Light.RED)),
             yellow=Count("pk", filter=Q(light=Light.YELLOW)),
@@ -395,26 +399,19 @@ def instruction_figures(scope: Scope) -> InstructionFigures:
 
 # ---------------------------------------------------------------- weekly reports
 def active_in_week_q(week: Week, prefix: str = "") -> Q:
-    """The branch (at ``prefix``) was active at some point of ``week``."""
-    p = prefix
-    tz = timezone.get_current_timezone()
-    week_began = datetime.datetime.combine(week.start, datetime.time.min, tzinfo=tz)
-    formed = Q(**{f"{p}formed_on__lte": week.end})
-    active_now = Q(**{f"{p}status": BranchStatus.ACTIVE}) & (Q(**{f"{p}formed_on__isnull": True}) | formed)
-    ended_after = Q(**{f"{p}status__in": _ENDED}) & formed & (
-        Q(**{f"{p}concluded_on__isnull": True}) | Q(**{f"{p}concluded_on__gte": week.start})
-    )
-    dissolved_after = Q(**{f"{p}status": BranchStatus.DISSOLVED}) & formed & Q(
-        **{f"{p}status_changed_at__gte": week_began}
-    )
-    return active_now | ended_after | dissolved_after
+    """The branch (at ``prefix``) is due ``week``'s report: it was at work on the week's last day.
+
+    A branch that ended during the week (and can no longer file) is not due it; for the current
+    week this is "active now and formed by Sunday", the rows of the missing-reports page plus
+    those that filed."""
+    return branch_active_on_q(week.end, prefix)
 
 
 @dataclass
 class WeekRate:
     week: Week
-    active: int
-    filed: int
+    active: int  # branches due the week's report (``active_in_week_q``)
+    filed: int  # of which filed it
 
     @property
     def rate(self) -> float | None:
@@ -423,6 +420,11 @@ class WeekRate:
     @property
     def percent(self) -> int | None:
         return None if self.rate is None else round(self.rate * 100)
+
+    @property
+    def missing(self) -> int:
+        """Branches due the week's report that have not filed it (the missing-reports page)."""
+        return self.active - self.filed
 
 
 @dataclass
@@ -657,8 +659,9 @@ class BreakdownRow:
     key: object
     label: str
     link: str  # the next level (or the branch's page)
-    active: int = 0
-    filed: int = 0
+    active: int = 0  # active branches now
+    due: int = 0  # of which due this week's report (formed by Sunday)
+    filed: int = 0  # of which filed it
     red: int = 0
     yellow: int = 0
     green: int = 0
@@ -669,7 +672,7 @@ class BreakdownRow:
 
     @property
     def report_percent(self) -> int | None:
-        return round(self.filed * 100 / self.active) if self.active else None
+        return round(self.filed * 100 / self.due) if self.due else None
 
 
 @dataclass
@@ -696,14 +699,15 @@ def breakdown(scope: Scope) -> Breakdown:
     queries and one for the names of the cities."""
     level = scope.level
     week = week_of(scope.today)
-    active_now = active_in_week_q(week)
+    due = active_in_week_q(week)
     branch_rows = (
         scope_branches(scope)
         .annotate(key=_group_expr(scope, level, ""))
         .values("key")
         .annotate(
-            active=Count("pk", filter=active_now),
-            filed=Count("pk", filter=active_now & _filed_q(week)),
+            active=Count("pk", filter=branch_active_q()),
+            due=Count("pk", filter=due),
+            filed=Count("pk", filter=due & _filed_q(week)),
             total=Count("pk"),
         )
     )
@@ -712,7 +716,7 @@ def breakdown(scope: Scope) -> Breakdown:
     own = level in (LEVEL_FRONT, LEVEL_FIELD)
     project_rows = (
         scope_projects(scope)
-        .filter(status=ProjectStatus.IN_PROGRESS)
+        .in_progress()
         .annotate(key=_group_expr(scope, level, "branch__", own_front_field=own))
         .values("key")
         .annotate(
@@ -748,7 +752,7 @@ def breakdown(scope: Scope) -> Breakdown:
     names = {}
     for r in branch_rows:
         target = row(r["key"])
-        target.active, target.filed = r["active"], r["filed"]
+        target.active, target.due, target.filed = r["active"], r["due"], r["filed"]
         if level == LEVEL_BRANCH:
             names[r["key"]] = r["name"]
     for r in project_rows:
@@ -802,6 +806,10 @@ def _label_rows(scope: Scope, level: str, rows: dict, names: dict) -> None:
             target.label = names.get(key) or "—"
             target.link = reverse("branches:branch_detail", args=[key])
             target.links = _count_links(scope, branch=key)
+            if not target.filed:
+                # The weekly list shows the branch's draft too: with nothing filed there is
+                # nothing behind "0%" (the branch is on the missing-reports page instead).
+                target.links.pop("reports", None)
 
 
 def _count_links(scope: Scope, *, branch) -> dict:
@@ -809,11 +817,10 @@ def _count_links(scope: Scope, *, branch) -> dict:
     week = week_of(scope.today)
     links = {
         "red": list_link(
-            scope, "projects:project_list", branch=branch, light=Light.RED, status=ProjectStatus.IN_PROGRESS, fallback=""
+            scope, "projects:project_list", branch=branch, light=Light.RED, status=IN_PROGRESS_STATUS, fallback=""
         ),
         "yellow": list_link(
-            scope, "projects:project_list", branch=branch, light=Light.YELLOW, status=ProjectStatus.IN_PROGRESS,
-            fallback="",
+            scope, "projects:project_list", branch=branch, light=Light.YELLOW, status=IN_PROGRESS_STATUS, fallback=""
         ),
         "overdue_instructions": list_link(scope, "mechanisms:instruction_list", branch=branch, overdue="on", fallback=""),
         "overdue_problems": list_link(scope, "mechanisms:problem_list", branch=branch, overdue="yes", fallback=""),
@@ -858,9 +865,9 @@ def figure_links(scope: Scope, board: Dashboard) -> dict:
     week = board.reports.this_week.week
     links = {
         "active": list_link(scope, "branches:branch_list", status=BranchStatus.ACTIVE),
-        "red": list_link(scope, "projects:project_list", light=Light.RED, status=ProjectStatus.IN_PROGRESS),
-        "yellow": list_link(scope, "projects:project_list", light=Light.YELLOW, status=ProjectStatus.IN_PROGRESS),
-        "green": list_link(scope, "projects:project_list", light=Light.GREEN, status=ProjectStatus.IN_PROGRESS),
+        "red": list_link(scope, "projects:project_list", light=Light.RED, status=IN_PROGRESS_STATUS),
+        "yellow": list_link(scope, "projects:project_list", light=Light.YELLOW, status=IN_PROGRESS_STATUS),
+        "green": list_link(scope, "projects:project_list", light=Light.GREEN, status=IN_PROGRESS_STATUS),
         "overdue_instructions": list_link(scope, "mechanisms:instruction_list", overdue="on"),
         "open_instructions": list_link(scope, "mechanisms:instruction_list", open="on"),
         "reports_missing": list_link(scope, "mechanisms:weeklyreport_missing", week=week.code),

@@ -8,7 +8,7 @@ How each is counted, over the branch's life (formed on → concluded on; today w
   counts its progress from baseline to target, capped at 100 %, weighted by the indicator's
   weight (as projects.lights does for a project); the detail says how many targets were reached;
 * weekly reports on time — of the ISO weeks whose report deadline fell within the branch's life,
-  the share with a report submitted by the deadline (first submission, mechanisms.services.weekly);
+  the share with a report submitted by the deadline (first submission, mechanisms.weekly.services);
 * instructions done on time — of the branch's instructions, the share done (or verified) on or
   before their deadline;
 * problems resolved — of the branch's problem cases, the share resolved or closed; the median

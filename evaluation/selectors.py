@@ -15,8 +15,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from branches.models import (
+    BRANCH_COMPLETED_STATUSES,
+    Activity,
+    Branch,
+    Membership,
+    MembershipRole,
+    OrganizationKind,
+)
 from branches.models import PATH_STEP as _PATH_STEP
-from branches.models import Activity, Branch, BranchStatus, Membership, MembershipRole, OrganizationKind
 from branches.selectors import (
     branches_of_secretary,
     can_write_jurisdiction,
@@ -42,7 +49,8 @@ from evaluation.models import (
 from evaluation.rules import excellent_cap
 from mechanisms.models import Instruction, InstructionStatus, ProblemCase, ProblemStatus
 
-EVALUABLE_STATUSES = (BranchStatus.CONCLUDED, BranchStatus.EVALUATED)
+# Branches evaluated: those that completed their task (concluded, then evaluated).
+EVALUABLE_STATUSES = BRANCH_COMPLETED_STATUSES
 
 
 # ================================================================ who may do what

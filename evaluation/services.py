@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, BranchStatus, Membership, MembershipRole
+from branches.models import BRANCH_COMPLETED_STATUSES, Branch, BranchStatus, Membership, MembershipRole
 from branches.services import branch_transition
 from core.history import stamp_history
 from core.workflow import TransitionError, ensure_transition
@@ -53,7 +53,7 @@ from evaluation.rules import EvaluationResult, evaluation_result, excellent_cap,
 
 CRITERIA_TOTAL = 100
 # Branches whose members are appraised: the work is over.
-APPRAISABLE_STATUSES = (BranchStatus.CONCLUDED, BranchStatus.EVALUATED)
+APPRAISABLE_STATUSES = BRANCH_COMPLETED_STATUSES
 
 
 def _default_language():

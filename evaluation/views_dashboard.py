@@ -150,8 +150,10 @@ def chart_data(board) -> dict:
             {"name": _("Yellow"), "value": lights.yellow, "light": "yellow", "url": links["yellow"].url},
             {"name": _("Green"), "value": lights.green, "light": "green", "url": links["green"].url},
         ],
+        # Every bar links to the figures it counts: the scope's filters kept (a field chosen is
+        # of the one front shown; dropping it would open a front with more branches than the bar).
         "fronts": [
-            {"name": str(label), "value": n, "url": scope.url(front=code, field=None)}
+            {"name": str(label), "value": n, "url": scope.url(front=code)}
             for code, label, n in board.branches.by_front
         ],
         "fields": [

@@ -46,11 +46,27 @@ PROJECT_TRANSITIONS: dict[str, set[str]] = {
     ProjectStatus.COMPLETED: set(),
     ProjectStatus.CANCELLED: set(),
 }
-# Projects that no longer count towards their branch's light and take no new figures.
+# The project lifecycle's status sets, written once (issue 9), like the branch's in branches.models.
+#: Projects that no longer count towards their branch's light and take no new figures.
 CLOSED_STATUSES = frozenset({ProjectStatus.COMPLETED, ProjectStatus.CANCELLED})
+#: Open projects: planned, in progress or suspended (everything not closed).
+OPEN_STATUSES = frozenset(ProjectStatus) - CLOSED_STATUSES
+#: The projects under way: the dashboard's "projects in progress" (its traffic lights) and the
+#: project list filtered by this status, which the dashboard's light figures link to.
+IN_PROGRESS_STATUS = ProjectStatus.IN_PROGRESS
 
 # Worst first: used to rank lights and to pick a branch's light from its projects'.
 LIGHT_SEVERITY = {Light.RED: 2, Light.YELLOW: 1, Light.GREEN: 0}
+
+
+class ProjectQuerySet(models.QuerySet):
+    """Projects by where they stand in their lifecycle (the status sets above)."""
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_progress(self):
+        return self.filter(status=IN_PROGRESS_STATUS)
 
 
 class Project(OwnedModel):
@@ -97,6 +113,8 @@ class Project(OwnedModel):
     last_dispatch_on = models.DateField(_("last dispatch session"), null=True, blank=True)
 
     history = HistoricalRecords(m2m_fields=[responsible_units])
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task-force project")

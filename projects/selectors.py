@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, BranchStatus, Organization, User, WorkField
+from branches.models import Branch, Organization, User, WorkField
 from branches.selectors import (
     can_write_jurisdiction,
     editable_branches,
@@ -34,8 +34,6 @@ from projects.models import (
 )
 
 PROJECT_LIST_FILTERS = ("branch", "front", "field", "status", "light", "lead_unit", "dispatch_chief")
-# Branches that take no new projects.
-ENDED_BRANCH_STATUSES = (BranchStatus.CONCLUDED, BranchStatus.EVALUATED, BranchStatus.DISSOLVED)
 
 
 def _granted(user, codename: str):
@@ -86,7 +84,7 @@ def project_branch_choices(user) -> QuerySet[Branch]:
         return Branch.objects.none()
     return (
         Branch.objects.filter(supervising_committee__path__startswith=jurisdiction_path(user))
-        .exclude(status__in=ENDED_BRANCH_STATUSES)
+        .not_ended()
         .order_by("batch", "name", "pk")
     )
 

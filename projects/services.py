@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from branches.models import Branch, BranchStatus, Light, Membership, MembershipRole
+from branches.models import BRANCH_ENDED_STATUSES, Branch, Light, Membership, MembershipRole
 from branches.roles import Role
 from core.history import stamp_history
 from core.workflow import TransitionError, ensure_transition
@@ -111,7 +111,7 @@ def _refuse_if_closed(project: Project, message: str):
 def project_create(*, by, branch: Branch, responsible_units=(), dispatch_chief=None, **fields) -> Project:
     # Read the branch's status as it is now, not as the caller loaded it.
     branch = Branch.objects.get(pk=branch.pk)
-    if branch.status in (BranchStatus.EVALUATED, BranchStatus.DISSOLVED, BranchStatus.CONCLUDED):
+    if branch.status in BRANCH_ENDED_STATUSES:
         raise ValidationError(_("Projects cannot be added to a branch that has ended."), code="ended")
     project = Project(branch=branch, created_by=by, **fields)
     project.next_dispatch_on = next_dispatch_due(project)

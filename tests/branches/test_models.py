@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from branches.models import BranchKind, Membership, MembershipRole, Organization, OrganizationKind, Person
 
@@ -133,3 +134,49 @@ def test_moving_a_node_moves_its_subtree(org_tree):
     village.refresh_from_db()
     assert village.path.startswith(org_tree["city_b"].path)
     assert not village.path.startswith(org_tree["city_a"].path)
+
+
+# ---------------------------------------------------------------- the status sets (issue 9)
+def _at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(15), tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+def test_active_ended_and_not_ended_are_the_one_reading_of_the_status(org_tree):
+    from branches.models import Branch, BranchStatus
+
+    made = {s: f.branch(committee=org_tree["committee_a"], status=s) for s in BranchStatus.values}
+
+    def names(qs):
+        return {b.status for b in qs.filter(pk__in=[b.pk for b in made.values()])}
+
+    assert names(Branch.objects.active()) == {"active"}
+    assert names(Branch.objects.ended()) == {"concluded", "evaluated", "dissolved"}
+    assert names(Branch.objects.not_ended()) == {"proposed", "active"}
+
+
+def test_a_branch_is_at_work_from_its_formation_to_the_day_before_it_ends(org_tree):
+    from branches.models import Branch, BranchStatus
+
+    formed, ended = datetime.date(2026, 3, 2), datetime.date(2026, 6, 10)
+    concluded = f.branch(
+        committee=org_tree["committee_a"], status=BranchStatus.CONCLUDED, formed_on=formed, concluded_on=ended
+    )
+    evaluated = f.branch(
+        committee=org_tree["committee_a"], status=BranchStatus.EVALUATED, formed_on=formed, concluded_on=ended
+    )
+    dissolved = f.branch(
+        committee=org_tree["committee_a"], status=BranchStatus.DISSOLVED, formed_on=formed, status_changed_at=_at(ended)
+    )
+    active = f.branch(committee=org_tree["committee_a"], status=BranchStatus.ACTIVE, formed_on=formed)
+    never = f.branch(committee=org_tree["committee_a"], status=BranchStatus.DISSOLVED, status_changed_at=_at(ended))
+    ours = Branch.objects.filter(pk__in=[concluded.pk, evaluated.pk, dissolved.pk, active.pk, never.pk])
+
+    def at_work(day):
+        return set(ours.active_on(day).values_list("pk", flat=True))
+
+    assert at_work(formed - datetime.timedelta(days=1)) == set()
+    assert at_work(formed) == {concluded.pk, evaluated.pk, dissolved.pk, active.pk}
+    assert at_work(ended - datetime.timedelta(days=1)) == {concluded.pk, evaluated.pk, dissolved.pk, active.pk}
+    assert at_work(ended) == {active.pk}  # the day it ended it is no longer at work
+    # From today on, "at work" is "active now".
+    assert at_work(timezone.localdate()) == set(ours.active().values_list("pk", flat=True)) == {active.pk}

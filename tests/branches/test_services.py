@@ -7,6 +7,7 @@ import os
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from branches import services
 from branches.models import (
@@ -105,6 +106,25 @@ def test_dissolving_needs_a_reason_and_keeps_it_in_history(world, start):
     services.branch_transition(branch=branch, to=BranchStatus.DISSOLVED, by=world.staff_a, reason="项目终止")
     last = Branch.history.filter(id=branch.pk).latest("history_date")
     assert last.status == BranchStatus.DISSOLVED and last.history_change_reason == "项目终止"
+
+
+def test_a_move_recorded_for_an_earlier_day_is_stamped_on_that_day(world):
+    # The dashboard reads a dissolution's date from status_changed_at (the demo dissolves a branch
+    # 200 days back): stamped with the moment of recording, it counted as active until today.
+    branch = f.branch(committee=world.o["committee_a"], status=BranchStatus.ACTIVE, formed_on=datetime.date(2026, 1, 5))
+    today = timezone.localdate()
+
+    services.branch_transition(
+        branch=branch, to=BranchStatus.DISSOLVED, by=world.staff_a, reason="项目终止", on=datetime.date(2026, 5, 1)
+    )
+    branch.refresh_from_db()
+    assert timezone.localtime(branch.status_changed_at).date() == datetime.date(2026, 5, 1)
+
+    other = f.branch(committee=world.o["committee_a"], status=BranchStatus.ACTIVE, formed_on=datetime.date(2026, 1, 5))
+    services.branch_transition(branch=other, to=BranchStatus.DISSOLVED, by=world.staff_a, reason="项目终止", on=today)
+    other.refresh_from_db()
+    moment = timezone.localtime(other.status_changed_at)
+    assert moment.date() == today and moment.time() != datetime.time.min  # the moment of recording
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,23 @@ def test_a_branch_concluded_before_a_week_began_is_not_expected_to_file_it(w):
     assert reports.weeks[0].active == 3  # eleven weeks ago it was still at work
 
 
+def test_a_branch_that_ended_this_week_is_neither_active_nor_due_this_weeks_report(w):
+    # Issue 9: the "Active branches" card, the report card's "of N" and the breakdown's Active
+    # column count the same branches this week.
+    from branches.models import Branch, BranchStatus
+
+    monday = w.this_week.start
+    Branch.objects.filter(pk=w.b3.pk).update(status=BranchStatus.CONCLUDED, concluded_on=monday)
+    scope = scope_of(w.leader)
+
+    reports = reads.report_figures(scope)
+    rows = reads.breakdown(scope).rows
+
+    assert reads.branch_figures(scope).active == reports.this_week.active == 2
+    assert sum(r.active for r in rows) == sum(r.due for r in rows) == 2
+    assert reports.weeks[-2].active == 3  # last week it was still at work
+
+
 # ---------------------------------------------------------------- problems and whistles
 def test_problems_opened_resolved_and_the_exact_median(w):
     figures = reads.problem_figures(scope_of(w.leader))
