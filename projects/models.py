@@ -55,6 +55,10 @@ OPEN_STATUSES = frozenset(ProjectStatus) - CLOSED_STATUSES
 #: project list filtered by this status, which the dashboard's light figures link to.
 IN_PROGRESS_STATUS = ProjectStatus.IN_PROGRESS
 
+# Being worked on: open and not suspended. Only these are dispatched and reminded about (a
+# suspended project waits; the reminders stay quiet until it resumes).
+WORKING_STATUSES = frozenset({ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS})
+
 # Worst first: used to rank lights and to pick a branch's light from its projects'.
 LIGHT_SEVERITY = {Light.RED: 2, Light.YELLOW: 1, Light.GREEN: 0}
 

@@ -8,9 +8,9 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from branches.models import (
+    BRANCH_CLOSED_STATUSES,
     PATH_STEP,
     Branch,
-    BranchStatus,
     Membership,
     MembershipRole,
     Organization,
@@ -48,7 +48,9 @@ PROBLEM_LIST_FILTERS = ("branch", "project", "status", "category", "severity", "
 
 
 # Branches that take no new problems.
-ENDED_BRANCH_STATUSES = (BranchStatus.EVALUATED, BranchStatus.DISSOLVED)
+# A branch evaluated or dissolved takes no new problems (a concluded one still may, until its
+# evaluation): branches.models' closed set.
+ENDED_BRANCH_STATUSES = BRANCH_CLOSED_STATUSES
 
 
 # Roles on one problem.

@@ -17,9 +17,9 @@ from mechanisms.reminders.models import (
     ReminderDelivery,
 )
 from mechanisms.weekly.rules import weekly_deadline_setting
-from projects.models import ProjectStatus
+from projects.models import WORKING_STATUSES
 
-OPEN_PROJECT = [ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS]
+OPEN_PROJECT = WORKING_STATUSES  # projects.models: open and not suspended
 
 # Celery task names (the beat schedule in config/settings names the sweep too); services
 # enqueue by name, tasks register under these names.

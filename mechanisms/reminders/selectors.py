@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from branches.models import Branch, BranchStatus, Membership, MembershipRole
+from branches.models import Branch, Membership, MembershipRole
 from branches.roles import Role
 from branches.selectors import has_role, jurisdiction_path, visible_users
 from mechanisms.common.selectors import unit_liaisons
@@ -194,7 +194,7 @@ def branches_missing_report(monday: datetime.date):
     once submitted, even if it was returned for revision afterwards)."""
     year, week, _weekday = monday.isocalendar()
     filed = WeeklyReport.objects.filter(branch=OuterRef("pk"), iso_year=year, iso_week=week, submitted_at__isnull=False)
-    return Branch.objects.filter(status=BranchStatus.ACTIVE).exclude(Exists(filed))
+    return Branch.objects.active().exclude(Exists(filed))
 
 
 def nudge_next_possible(*, sender, object_keys, now: datetime.datetime | None = None) -> dict[str, datetime.datetime]:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from branches.models import Branch, BranchStatus, MembershipRole
+from branches.models import Branch, MembershipRole
 from branches.roles import Role
 from core.queue import enqueue_on_commit, send_task_now, task_named
 from core.workflow import TransitionError
@@ -924,7 +924,7 @@ def _nudge_subject(*, sender, target: str, pk: int, ctx: Context, lock: bool):
     NudgeNotAllowed when the object is not theirs or not late."""
 
     if target == NUDGE_WEEKLY:
-        mine = Branch.objects.filter(pk=pk, status=BranchStatus.ACTIVE).filter(
+        mine = Branch.objects.active().filter(pk=pk).filter(
             Exists(Project.objects.filter(branch=OuterRef("pk"), dispatch_chief=sender, status__in=OPEN_PROJECT))
         )
         branch = (mine.select_for_update() if lock else mine).first()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, BranchStatus
+from branches.models import BRANCH_CLOSED_STATUSES, Branch
 from branches.selectors import active_secretary
 from core.history import stamp_history
 from core.workflow import TransitionError, ensure_transition
@@ -56,7 +56,7 @@ REPORT_TRANSITIONS: dict[str, set[str]] = {
 
 
 # Branches that have ended write nothing more.
-CLOSED_BRANCH_STATUSES = frozenset({BranchStatus.EVALUATED, BranchStatus.DISSOLVED})
+CLOSED_BRANCH_STATUSES = BRANCH_CLOSED_STATUSES  # branches.models: evaluated or dissolved
 
 
 def reply_workdays() -> int:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from branches.models import Branch, BranchStatus, Membership, MembershipRole
+from branches.models import Branch, Membership, MembershipRole
 from branches.selectors import (
     visible_branches,
 )
@@ -80,7 +80,7 @@ def weekly_missing(*, user, week: Week, filters: dict | None = None, search: str
     )
     qs = (
         visible_branches(user)
-        .filter(status=BranchStatus.ACTIVE)
+        .active()
         .filter(Q(formed_on__isnull=True) | Q(formed_on__lte=week.end))
         .exclude(Exists(filed))
     )

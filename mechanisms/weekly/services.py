@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, BranchStatus
+from branches.models import BRANCH_ACTIVE_STATUSES, Branch
 from branches.selectors import active_secretary
 from core.history import stamp_history
 from core.workflow import TransitionError, ensure_transition
@@ -116,7 +116,7 @@ def _default_language():
 
 
 def _check_branch_files(branch: Branch, week: Week, *, now=None):
-    if branch.status != BranchStatus.ACTIVE:
+    if branch.status not in BRANCH_ACTIVE_STATUSES:
         raise ValidationError(_("Weekly reports are filed only while the branch is active."), code="inactive")
     if week.start > current_week(now).start:
         raise ValidationError(_("A weekly report cannot be filed for a future week."), code="future")
