@@ -271,9 +271,9 @@ def test_the_stored_forecast_follows_the_readings(world):
         indicator=indicator, value=Decimal("50"), by=world.staff, recorded_on=today() - datetime.timedelta(days=10)
     )
     services.indicator_record_reading(indicator=indicator, value=Decimal("100"), by=world.staff)
-    # Both readings are inside the 28-day window, so the pace runs from the start (50 days ago,
-    # at the baseline 0): 100 in 50 days → 125 more take 62.5, i.e. 63 days.
-    assert _reload(world.project).forecast_on == days(63)
+    # The recent pace, between the two readings (the start is not a reading): 50 in 10 days →
+    # 125 more take 25 days.
+    assert _reload(world.project).forecast_on == days(25)
     services.indicator_record_reading(indicator=indicator, value=Decimal("225"), by=world.staff)
     assert _reload(world.project).forecast_on == today()
 
@@ -304,7 +304,10 @@ def test_refresh_all_reports_projects_turning_red_as_time_passes(world):
     services.milestone_mark_done(milestone=world.milestone, by=world.staff)
     services.indicator_record_reading(indicator=world.indicator, value=Decimal("113"), by=world.staff)  # ~50 %
     assert _reload(world.project).light == Light.GREEN
-    turned = services.projects_refresh_all_lights(today=days(25))  # 75 % elapsed, 50 % done
+    # 25 days later with no new reading: no progress for more than 21 days (and the reading,
+    # aged to 7 days ago, is 18 points behind the plan for that day).
+    turned = services.projects_refresh_all_lights(today=days(25))
     assert world.project.pk in turned
     assert _reload(world.branch).light == Light.RED
     assert services.projects_refresh_all_lights(today=days(25)) == []  # already red: not reported twice
+
