@@ -183,14 +183,26 @@ def light_inputs(project: Project, indicators, milestones, readings_by_indicator
 
 LIGHT_REASON_TEXT = {
     lights.PAST_DEADLINE: lambda r: _("The deadline has passed and the project is not done."),
-    lights.GAP_RED: lambda r: _("Progress is more than %(n)s points behind the time elapsed.")
+    lights.GAP_RED: lambda r: _("Progress is more than %(n)s points behind the plan for the date of the latest figures.")
     % {"n": int(lights.RED_GAP * 100)},
     lights.MILESTONE_RED: lambda r: _("A milestone is %(days)s days overdue (more than %(n)s).")
     % {"days": r.worst_overdue_days, "n": lights.RED_MILESTONE_DAYS},
-    lights.GAP_YELLOW: lambda r: _("Progress is more than %(n)s points behind the time elapsed.")
+    lights.NO_PROGRESS_RED: lambda r: _("No indicator has moved for %(days)s days (more than %(n)s).")
+    % {"days": r.days_without_progress, "n": lights.NO_PROGRESS_RED_DAYS},
+    lights.GAP_YELLOW: lambda r: _("Progress is more than %(n)s points behind the plan for the date of the latest figures.")
     % {"n": int(lights.YELLOW_GAP * 100)},
     lights.MILESTONE_YELLOW: lambda r: _("A milestone is %(days)s days overdue.") % {"days": r.worst_overdue_days},
+    lights.FORECAST_YELLOW: lambda r: _(
+        "At the recent pace the project would be %(short)s points short of its targets at the deadline (more than %(n)s)."
+    )
+    % {"short": points_text(1 - r.projected), "n": int(lights.YELLOW_GAP * 100)},
 }
+
+
+def points_text(share) -> str:
+    """A 0…1 share as points of 100 for a sentence: "8.9", "10"."""
+    value = round(float(share) * 100, 1)
+    return str(int(value)) if value == int(value) else str(value)
 
 
 def light_reasons(result: lights.LightResult) -> list[str]:
@@ -203,6 +215,7 @@ class IndicatorPanel:
     readings: list  # IndicatorReading rows, newest first
     progress: object  # Decimal 0…1
     forecast_on: datetime.date | None
+    outlook: lights.IndicatorOutlook | None = None  # its forecast state and evidence
 
 
 @dataclass
@@ -246,13 +259,15 @@ def project_page(project: Project, *, today: datetime.date | None = None, histor
     result = lights.compute_light(today=today, **inputs)
     panels, chart = [], []
     for indicator, figures in zip(indicators, inputs["indicators"], strict=True):
-        forecast = lights.indicator_forecast(figures, today, start=project.start_on)
+        outlook = lights.indicator_outlook(figures, today, start=project.start_on, deadline=project.deadline)
+        forecast = outlook.on
         panels.append(
             IndicatorPanel(
                 indicator=indicator,
                 readings=list(reversed(by_indicator[indicator.pk])),
-                progress=lights.indicator_progress(figures),
+                progress=outlook.progress,
                 forecast_on=forecast,
+                outlook=outlook,
             )
         )
         chart.append(
@@ -266,7 +281,7 @@ def project_page(project: Project, *, today: datetime.date | None = None, histor
                 "deadline": project.deadline.isoformat(),
                 "today": today.isoformat(),
                 "readings": [[on.isoformat(), float(value)] for on, value in series[indicator.pk]],
-                "forecast": forecast.isoformat() if forecast and indicator.current_value != indicator.target else None,
+                "forecast": forecast.isoformat() if outlook.state == lights.FORECAST_DATED else None,
             }
         )
     return ProjectPage(

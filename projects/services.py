@@ -41,9 +41,9 @@ def project_light_figures(project: Project, *, today: datetime.date | None = Non
     """Compute (without saving) the light, progress and forecast of ``project``."""
     indicators = list(project.indicators.all())
     readings_by_indicator: dict[int, list] = {i.pk: [] for i in indicators}
-    for ind_id, on, value in IndicatorReading.objects.filter(indicator__project=project).values_list(
-        "indicator_id", "recorded_on", "value"
-    ):
+    # In the order they were entered: within a date the last one counts, as for current_value.
+    readings = IndicatorReading.objects.filter(indicator__project=project).order_by("recorded_on", "id")
+    for ind_id, on, value in readings.values_list("indicator_id", "recorded_on", "value"):
         readings_by_indicator.setdefault(ind_id, []).append((on, value))
     inputs = light_inputs(project, indicators, list(project.milestones.all()), readings_by_indicator)
     return compute_light(today=today or timezone.localdate(), **inputs)

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
@@ -16,6 +17,7 @@ from core.workflow import TransitionError
 from projects import services
 from projects.models import Project, ProjectStatus
 from projects.selectors import editable_projects, visible_projects
+from tests.clock import SHANGHAI
 
 from .factories import days, make_branch, make_indicator, make_milestone, make_project, today
 
@@ -271,9 +273,9 @@ def test_the_stored_forecast_follows_the_readings(world):
         indicator=indicator, value=Decimal("50"), by=world.staff, recorded_on=today() - datetime.timedelta(days=10)
     )
     services.indicator_record_reading(indicator=indicator, value=Decimal("100"), by=world.staff)
-    # Both readings are inside the 28-day window, so the pace runs from the start (50 days ago,
-    # at the baseline 0): 100 in 50 days → 125 more take 62.5, i.e. 63 days.
-    assert _reload(world.project).forecast_on == days(63)
+    # The recent pace, between the two readings (the start is not a reading): 50 in 10 days →
+    # 125 more take 25 days.
+    assert _reload(world.project).forecast_on == days(25)
     services.indicator_record_reading(indicator=indicator, value=Decimal("225"), by=world.staff)
     assert _reload(world.project).forecast_on == today()
 
@@ -304,7 +306,50 @@ def test_refresh_all_reports_projects_turning_red_as_time_passes(world):
     services.milestone_mark_done(milestone=world.milestone, by=world.staff)
     services.indicator_record_reading(indicator=world.indicator, value=Decimal("113"), by=world.staff)  # ~50 %
     assert _reload(world.project).light == Light.GREEN
-    turned = services.projects_refresh_all_lights(today=days(25))  # 75 % elapsed, 50 % done
+    # 25 days later with no new reading: no progress for more than 21 days (and the reading,
+    # aged to 7 days ago, is 18 points behind the plan for that day).
+    turned = services.projects_refresh_all_lights(today=days(25))
     assert world.project.pk in turned
     assert _reload(world.branch).light == Light.RED
     assert services.projects_refresh_all_lights(today=days(25)) == []  # already red: not reported twice
+
+
+# ---------------------------------------------------------------- the nightly refresh (issue 10)
+def _each_evening(start, days_count):
+    """Travel to 18:00 Shanghai on each day from ``start``; yields the day's number."""
+    for n in range(days_count):
+        moment = datetime.datetime.combine(start + datetime.timedelta(days=n), datetime.time(18, 0), tzinfo=SHANGHAI)
+        with time_machine.travel(moment, tick=False):
+            yield n
+
+
+def test_the_nightly_refresh_never_turns_an_on_plan_weekly_project_red(world):
+    """The 过江通道 case: one reading a week, on plan. The old rule turned it red four times (days
+    6, 11, 18 and 26), each a "项目转为红灯" reminder; now it stays green every evening."""
+    start = today()
+    project = make_project(branch=world.branch, by=world.staff, name="过江通道征迁（每周）", start=0, deadline=28)
+    indicator = make_indicator(project=project, by=world.staff, name="搬迁户数", target="225")
+    weekly = {7: "40", 14: "95", 21: "160", 28: "225"}
+    lights_seen = []
+    for n in _each_evening(start, 29):
+        if n in weekly:
+            services.indicator_record_reading(indicator=indicator, value=Decimal(weekly[n]), by=world.secretary)
+        turned_red = services.projects_refresh_all_lights()  # what the nightly task runs
+        assert project.pk not in turned_red, n
+        lights_seen.append(_reload(project).light)
+    assert set(lights_seen) == {Light.GREEN}
+    assert project.red_since is None
+
+
+def test_the_nightly_refresh_turns_a_project_that_stops_reporting_red_once(world):
+    start = today()
+    project = make_project(branch=world.branch, by=world.staff, name="过江通道征迁（停报）", start=0, deadline=28)
+    indicator = make_indicator(project=project, by=world.staff, name="搬迁户数", target="225")
+    turned_on = []
+    for n in _each_evening(start, 29):
+        if n == 7:
+            services.indicator_record_reading(indicator=indicator, value=Decimal("40"), by=world.secretary)
+        if project.pk in services.projects_refresh_all_lights():
+            turned_on.append(n)
+    assert turned_on == [18]  # the week-1 reading speaks to day 14; red on day 18, reported once
+    assert _reload(project).red_since == start + datetime.timedelta(days=18)

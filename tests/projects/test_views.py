@@ -17,7 +17,7 @@ from projects import services
 from projects.models import Project, ProjectStatus
 from projects.selectors import visible_projects
 
-from .factories import days, make_branch, make_project, today
+from .factories import days, make_branch, make_indicator, make_project, today
 
 pytestmark = pytest.mark.django_db
 
@@ -99,14 +99,15 @@ def test_detail_shows_chart_readings_milestones_forecast_chief_and_history(world
             "id": indicator.pk, "name": "搬迁户数", "unit": "户", "baseline": 0.0, "target": 225.0,
             "start": days(-50).isoformat(), "deadline": days(50).isoformat(), "today": today().isoformat(),
             "readings": [[days(-10).isoformat(), 50.0], [today().isoformat(), 100.0]],
-            "forecast": days(63).isoformat(),
+            "forecast": days(25).isoformat(),
         }
     ]
     assert "首批签约" in html and "张卫东" in html  # the readings table: note and who
     assert "完成入户评估" in html  # the milestone
     assert "刘建国" in html  # the 调度长
-    assert f"At this pace: done by {days(63).isoformat()}" in html
-    assert "13 days late" in html
+    # The recent pace, 50 in the 10 days between the readings: 125 more take 25 days.
+    assert f"At this pace: done by {days(25).isoformat()}" in html
+    assert "25 days early" in html
     assert "Dispatch chief appointed" in html  # the history
     # The CSP allows no inline script: only src= scripts and the json_script blocks.
     for tag in re.findall(r"<script[^>]*>", html):
@@ -122,6 +123,56 @@ def test_detail_says_stalled_without_recent_progress(world, client_for):
     assert response.context["page"].result.stalled
     assert "Stalled" in response.content.decode()
     assert _chart_data(response)[0]["forecast"] is None
+
+
+def test_detail_says_not_enough_data_on_the_first_day_not_stalled(world, client_for):
+    # Minutes after the first readings are entered there is no pace yet: the page says so.
+    project = make_project(branch=world.branch, by=world.staff, start=0, deadline=28)
+    indicator = make_indicator(project=project, by=world.staff, target="225")
+    for value in ("3", "5", "8"):
+        services.indicator_record_reading(indicator=indicator, value=Decimal(value), by=world.staff)
+    response = client_for(world.staff).get(reverse("projects:project_detail", args=[project.pk]))
+    html = response.content.decode()
+    result = response.context["page"].result
+    assert result.not_enough_data and not result.stalled
+    assert "Not enough data yet" in html and "Stalled" not in html
+    assert 'data-state="not_enough_data"' in html
+    assert "Not enough data yet for a forecast." in html  # the indicator's line
+
+
+def test_detail_says_a_far_forecast_is_far(world, client_for):
+    # issue 14: a tiny pace made the forecast overflow the calendar (OverflowError, a 500 on the
+    # reading, on the weekly report and on this page). 1 more in 14 days of a trillion is far.
+    project = make_project(branch=world.branch, by=world.staff, start=-20, deadline=40)
+    indicator = make_indicator(project=project, by=world.staff, target="999999999999")
+    services.indicator_record_reading(
+        indicator=indicator, value=Decimal("1"), by=world.staff, recorded_on=today() - datetime.timedelta(days=14)
+    )
+    services.indicator_record_reading(indicator=indicator, value=Decimal("2"), by=world.staff)
+    response = client_for(world.staff).get(reverse("projects:project_detail", args=[project.pk]))
+    assert response.status_code == 200
+    assert response.context["page"].result.far
+    assert "At this pace: not done within 10 years." in response.content.decode()
+    project.refresh_from_db()
+    assert project.forecast_on is None and project.light == Light.RED
+
+
+def test_detail_explains_green_with_a_forecast_a_little_late(world, client_for):
+    # The 过江通道 case on day 14: 95 of 225 after 40 a week ago. Green (7.8 points behind the
+    # plan for today's reading), forecast 3 days late — within the light's tolerance, and said so.
+    project = make_project(branch=world.branch, by=world.staff, start=-14, deadline=14)
+    indicator = make_indicator(project=project, by=world.staff, target="225")
+    services.indicator_record_reading(indicator=indicator, value=Decimal("40"), by=world.staff, recorded_on=days(-7))
+    services.indicator_record_reading(indicator=indicator, value=Decimal("95"), by=world.staff)
+    url = reverse("projects:project_detail", args=[project.pk])
+    html = client_for(world.staff).get(url).content.decode()
+    assert "3 days late" in html
+    assert "At this pace 91.1% is done by the deadline: within the light's tolerance of 10 points." in html
+    chinese = client_for(world.staff).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "按当前进度，到截止日期可完成91.1%，仍在红绿灯10个百分点的容许范围内。" in chinese
+    assert "最新读数日期的计划进度" in chinese
+    project.refresh_from_db()
+    assert project.light == Light.GREEN
 
 
 def test_detail_offers_writes_by_role(world, client_for):
