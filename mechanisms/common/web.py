@@ -7,7 +7,7 @@ message, or re-render the form with what the user typed and the refusal.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -73,3 +73,18 @@ def filters_query(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def perform(request, service, success: str, /, **kwargs) -> bool:
+    """Run a one-click action (a POST that moves a record): a refusal of the actor is a 404 (they
+    may not act on what they may see), a refusal of the move is shown as a message. True when
+    it was done. Positional-only, so a service may take a ``request=`` (a 请示) of its own."""
+    try:
+        service(by=request.user, **kwargs)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        flash_refusal(request, exc)
+        return False
+    messages.success(request, success)
+    return True

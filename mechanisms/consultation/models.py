@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Branch, Organization
 from core.models import OwnedModel, TimeStampedModel
+from mechanisms.dispatch.models import ticket_transitions
 from projects.models import Project
 
 
@@ -63,13 +64,10 @@ class ResolutionStatus(models.TextChoices):
     VERIFIED = "verified", _("Verified")
 
 
-RESOLUTION_TRANSITIONS: dict[str, set[str]] = {
-    ResolutionStatus.AWAITING_SIGNOFF: {ResolutionStatus.SIGNED_OFF},
-    ResolutionStatus.SIGNED_OFF: {ResolutionStatus.DONE},
-    ResolutionStatus.DONE: {ResolutionStatus.VERIFIED, ResolutionStatus.RETURNED},
-    ResolutionStatus.RETURNED: {ResolutionStatus.DONE},
-    ResolutionStatus.VERIFIED: set(),
-}
+# A resolution lives the life of every ticket (mechanisms.dispatch.models.ticket_transitions).
+RESOLUTION_TRANSITIONS = ticket_transitions(
+    ResolutionStatus, received=ResolutionStatus.AWAITING_SIGNOFF, taken=ResolutionStatus.SIGNED_OFF
+)
 
 
 # The owner unit has something to do: these can be overdue.

@@ -31,6 +31,7 @@ from mechanisms.consultation.models import (
     ResolutionStatus,
 )
 from mechanisms.consultation.selectors import convening_branches
+from mechanisms.dispatch.services import ticket_report_done, ticket_return, ticket_verify
 
 
 def _require(allowed: bool):
@@ -240,15 +241,7 @@ def resolution_sign_off(*, resolution: Resolution, by) -> Resolution:
 def resolution_report_done(*, resolution: Resolution, by, result: str) -> Resolution:
     resolution = _locked_resolution(resolution)
     _require(can_act_for_unit(by, resolution))
-    ensure_transition(RESOLUTION_TRANSITIONS, ResolutionStatus, resolution.status, ResolutionStatus.DONE)
-    result = (result or "").strip()
-    if not result:
-        raise ValidationError({"result": _("Say what was done.")}, code="result_required")
-    resolution.status = ResolutionStatus.DONE
-    resolution.result = result
-    resolution.done_at = timezone.now()
-    stamp_history(resolution, by=by)
-    resolution.save()
+    result = ticket_report_done(resolution, statuses=ResolutionStatus, transitions=RESOLUTION_TRANSITIONS, by=by, result=result)
     _tell_conveners(
         resolution,
         title=_("%(unit)s reported a resolution done") % {"unit": resolution.owner_unit},
@@ -262,12 +255,7 @@ def resolution_verify(*, resolution: Resolution, by) -> Resolution:
     """Verify a resolution; the last one verified closes the consultation."""
     resolution = _locked_resolution(resolution)
     _require(_convenes(by, resolution.consultation.branch))
-    ensure_transition(RESOLUTION_TRANSITIONS, ResolutionStatus, resolution.status, ResolutionStatus.VERIFIED)
-    resolution.status = ResolutionStatus.VERIFIED
-    resolution.verified_at = timezone.now()
-    resolution.verified_by = by
-    stamp_history(resolution, by=by)
-    resolution.save()
+    ticket_verify(resolution, statuses=ResolutionStatus, transitions=RESOLUTION_TRANSITIONS, by=by)
     _tell_unit(
         resolution,
         kind=NotificationKind.INFO,
@@ -286,14 +274,10 @@ def resolution_verify(*, resolution: Resolution, by) -> Resolution:
 def resolution_return(*, resolution: Resolution, by, reason: str) -> Resolution:
     resolution = _locked_resolution(resolution)
     _require(_convenes(by, resolution.consultation.branch))
-    ensure_transition(RESOLUTION_TRANSITIONS, ResolutionStatus, resolution.status, ResolutionStatus.RETURNED)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the resolution is returned.")}, code="reason_required")
-    resolution.status = ResolutionStatus.RETURNED
-    resolution.return_reason = reason
-    stamp_history(resolution, by=by, reason=_("Returned: %(reason)s") % {"reason": reason[:80]})
-    resolution.save()
+    reason = ticket_return(
+        resolution, statuses=ResolutionStatus, transitions=RESOLUTION_TRANSITIONS, by=by, reason=reason,
+        reason_required=_("Say why the resolution is returned."),
+    )
     _tell_unit(
         resolution,
         kind=NotificationKind.RETURNED,

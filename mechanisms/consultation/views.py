@@ -7,7 +7,7 @@ with what the user typed and the refusal."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from mechanisms.common.web import (
     flash_refusal,
     int_or_404,
     page_of,
+    perform,
     want_export,
 )
 from mechanisms.consultation import selectors as sel
@@ -171,12 +172,7 @@ def consultation_hold(request, pk):
 @require_POST
 def consultation_close(request, pk):
     consultation = _managed_consultation(request, pk)
-    try:
-        consultation_services.consultation_close(consultation=consultation, by=request.user)
-    except ValidationError as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, _("Consultation closed."))
+    perform(request, consultation_services.consultation_close, _("Consultation closed."), consultation=consultation)
     return redirect("mechanisms:consultation_detail", pk)
 
 
@@ -203,14 +199,7 @@ def _resolution_action(request, pk, service, success, **kwargs):
     resolution = get_object_or_404(
         sel.visible_resolutions(request.user).select_related("consultation"), pk=pk
     )
-    try:
-        service(resolution=resolution, by=request.user, **kwargs)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, success)
+    perform(request, service, success, resolution=resolution, **kwargs)
     return redirect(f"{reverse('mechanisms:consultation_detail', args=[resolution.consultation_id])}#resolution-{resolution.pk}")
 
 

@@ -61,14 +61,24 @@ class InstructionStatus(models.TextChoices):
     VERIFIED = "verified", _("Verified")
 
 
-# The one transition table of an instruction (mechanisms.services.dispatch moves along it).
-INSTRUCTION_TRANSITIONS: dict[str, set[str]] = {
-    InstructionStatus.ISSUED: {InstructionStatus.ACKNOWLEDGED},
-    InstructionStatus.ACKNOWLEDGED: {InstructionStatus.DONE},
-    InstructionStatus.DONE: {InstructionStatus.VERIFIED, InstructionStatus.RETURNED},
-    InstructionStatus.RETURNED: {InstructionStatus.DONE},
-    InstructionStatus.VERIFIED: set(),
-}
+def ticket_transitions(statuses, *, received: str, taken: str) -> dict[str, set[str]]:
+    """The one lifecycle of a ticket — an instruction (督办事项) or a consultation's resolution:
+    the assignee takes it on (``received`` → ``taken``), reports it done; the issuer verifies it
+    or returns it for rework, after which it is reported done again. ``statuses`` names its DONE,
+    RETURNED and VERIFIED members alike for every kind of ticket."""
+    return {
+        received: {taken},
+        taken: {statuses.DONE},
+        statuses.DONE: {statuses.VERIFIED, statuses.RETURNED},
+        statuses.RETURNED: {statuses.DONE},
+        statuses.VERIFIED: set(),
+    }
+
+
+# The one transition table of an instruction (mechanisms.dispatch.services moves along it).
+INSTRUCTION_TRANSITIONS = ticket_transitions(
+    InstructionStatus, received=InstructionStatus.ISSUED, taken=InstructionStatus.ACKNOWLEDGED
+)
 
 
 # The ball is in the assignee's court: these carry a ticket colour and can be overdue.

@@ -51,6 +51,44 @@ def _require(allowed: bool):
         raise PermissionDenied
 
 
+# ---------------------------------------------------------------- the ticket lifecycle
+# Instructions and resolutions share the steps after they are taken on: reported done with a
+# result, verified, or returned with a reason. Each step checks the transition table, changes the
+# ticket and records who did it; the callers lock, check the actor and tell the other side.
+def ticket_report_done(ticket, *, statuses, transitions, by, result: str) -> str:
+    ensure_transition(transitions, statuses, ticket.status, statuses.DONE)
+    result = (result or "").strip()
+    if not result:
+        raise ValidationError({"result": _("Say what was done.")}, code="result_required")
+    ticket.status = statuses.DONE
+    ticket.result = result
+    ticket.done_at = timezone.now()
+    stamp_history(ticket, by=by)
+    ticket.save()
+    return result
+
+
+def ticket_verify(ticket, *, statuses, transitions, by) -> None:
+    ensure_transition(transitions, statuses, ticket.status, statuses.VERIFIED)
+    ticket.status = statuses.VERIFIED
+    ticket.verified_at = timezone.now()
+    ticket.verified_by = by
+    stamp_history(ticket, by=by)
+    ticket.save()
+
+
+def ticket_return(ticket, *, statuses, transitions, by, reason: str, reason_required) -> str:
+    ensure_transition(transitions, statuses, ticket.status, statuses.RETURNED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": reason_required}, code="reason_required")
+    ticket.status = statuses.RETURNED
+    ticket.return_reason = reason
+    stamp_history(ticket, by=by, reason=_("Returned: %(reason)s") % {"reason": reason[:80]})
+    ticket.save()
+    return reason
+
+
 # ---------------------------------------------------------------- dispatch sessions
 def _check_held_on(held_on: datetime.date, today: datetime.date):
     if held_on > today:
@@ -224,15 +262,7 @@ def instruction_report_done(*, instruction: Instruction, by, result: str) -> Ins
     """The assignee reports the instruction done, saying what was done (after a return too)."""
     instruction = _locked(instruction)
     _require(is_instruction_assignee(by, instruction))
-    ensure_transition(INSTRUCTION_TRANSITIONS, InstructionStatus, instruction.status, InstructionStatus.DONE)
-    result = (result or "").strip()
-    if not result:
-        raise ValidationError({"result": _("Say what was done.")}, code="result_required")
-    instruction.status = InstructionStatus.DONE
-    instruction.result = result
-    instruction.done_at = timezone.now()
-    stamp_history(instruction, by=by)
-    instruction.save()
+    result = ticket_report_done(instruction, statuses=InstructionStatus, transitions=INSTRUCTION_TRANSITIONS, by=by, result=result)
     tell(
         _issuer_side(instruction),
         kind=NotificationKind.ANSWERED,
@@ -247,12 +277,7 @@ def instruction_report_done(*, instruction: Instruction, by, result: str) -> Ins
 def instruction_verify(*, instruction: Instruction, by) -> Instruction:
     instruction = _locked(instruction)
     _require(can_run_dispatch(by, instruction.project))
-    ensure_transition(INSTRUCTION_TRANSITIONS, InstructionStatus, instruction.status, InstructionStatus.VERIFIED)
-    instruction.status = InstructionStatus.VERIFIED
-    instruction.verified_at = timezone.now()
-    instruction.verified_by = by
-    stamp_history(instruction, by=by)
-    instruction.save()
+    ticket_verify(instruction, statuses=InstructionStatus, transitions=INSTRUCTION_TRANSITIONS, by=by)
     tell(
         _assignee_side(instruction),
         kind=NotificationKind.INFO,
@@ -267,14 +292,10 @@ def instruction_return(*, instruction: Instruction, by, reason: str) -> Instruct
     """Send a reported-done instruction back to work, saying why."""
     instruction = _locked(instruction)
     _require(can_run_dispatch(by, instruction.project))
-    ensure_transition(INSTRUCTION_TRANSITIONS, InstructionStatus, instruction.status, InstructionStatus.RETURNED)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the instruction is returned.")}, code="reason_required")
-    instruction.status = InstructionStatus.RETURNED
-    instruction.return_reason = reason
-    stamp_history(instruction, by=by, reason=_("Returned: %(reason)s") % {"reason": reason[:80]})
-    instruction.save()
+    reason = ticket_return(
+        instruction, statuses=InstructionStatus, transitions=INSTRUCTION_TRANSITIONS, by=by, reason=reason,
+        reason_required=_("Say why the instruction is returned."),
+    )
     tell(
         _assignee_side(instruction),
         kind=NotificationKind.RETURNED,

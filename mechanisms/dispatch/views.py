@@ -7,7 +7,7 @@ with what the user typed and the refusal."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from core.exports import export_response
 from mechanisms.common.selectors import record_extras
-from mechanisms.common.web import apply_form_errors, export_query, flash_refusal, page_of, want_export
+from mechanisms.common.web import (
+    apply_form_errors,
+    export_query,
+    page_of,
+    perform,
+    want_export,
+)
 from mechanisms.dispatch import selectors as sel
 from mechanisms.dispatch import services as dispatch_services
 from mechanisms.dispatch import tickets
@@ -109,14 +115,7 @@ def dispatch_edit(request, pk):
 @require_POST
 def dispatch_record(request, pk):
     dispatch = get_object_or_404(visible_dispatches(request.user).select_related("project"), pk=pk)
-    try:
-        dispatch_services.dispatch_record(dispatch=dispatch, by=request.user)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, _("Dispatch session recorded."))
+    perform(request, dispatch_services.dispatch_record, _("Dispatch session recorded."), dispatch=dispatch)
     return redirect("mechanisms:dispatch_detail", dispatch.pk)
 
 
@@ -227,14 +226,7 @@ def instruction_detail(request, pk):
 
 def _instruction_action(request, pk, service, success, **kwargs):
     instruction = get_object_or_404(visible_instructions(request.user), pk=pk)
-    try:
-        service(instruction=instruction, by=request.user, **kwargs)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, success)
+    perform(request, service, success, instruction=instruction, **kwargs)
     return redirect("mechanisms:instruction_detail", pk)
 
 

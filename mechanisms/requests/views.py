@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.exports import export_response
 from mechanisms.common import selectors as sel_common
 from mechanisms.common.selectors import record_extras
-from mechanisms.common.web import apply_form_errors, filters_query, flash_refusal, require_pages
+from mechanisms.common.web import apply_form_errors, filters_query, flash_refusal, perform, require_pages
 from mechanisms.requests import selectors as sel
 from mechanisms.requests import services as request_services
 from mechanisms.requests.filters import decision_request_rows, report_rows
@@ -131,12 +131,7 @@ def decisionrequest_detail(request, pk):
 @require_POST
 def decisionrequest_submit(request, pk):
     obj = get_object_or_404(sel.editable_decision_requests(request.user), pk=pk)
-    try:
-        request_services.decision_request_submit(request=obj, by=request.user)
-    except ValidationError as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, _("Request submitted."))
+    perform(request, request_services.decision_request_submit, _("Request submitted."), request=obj)
     return redirect("mechanisms:decisionrequest_detail", obj.pk)
 
 
@@ -264,12 +259,7 @@ def report_detail(request, pk):
 @require_POST
 def report_submit(request, pk):
     obj = get_object_or_404(sel.editable_reports(request.user), pk=pk)
-    try:
-        request_services.report_submit(report=obj, by=request.user)
-    except ValidationError as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, _("Report submitted."))
+    perform(request, request_services.report_submit, _("Report submitted."), report=obj)
     return redirect("mechanisms:report_detail", obj.pk)
 
 
@@ -279,12 +269,7 @@ def report_acknowledge(request, pk):
     obj = get_object_or_404(sel.acknowledgeable_reports(request.user), pk=pk)
     form = AcknowledgeForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        request_services.report_acknowledge(report=obj, by=request.user, comment=comment)
-    except ValidationError as exc:
-        flash_refusal(request, exc)
-    else:
-        messages.success(request, _("Report acknowledged."))
+    perform(request, request_services.report_acknowledge, _("Report acknowledged."), report=obj, comment=comment)
     return redirect("mechanisms:report_detail", obj.pk)
 
 
