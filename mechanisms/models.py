@@ -11,6 +11,7 @@ from mechanisms.common.models import (  # noqa: F401
     Comment,
     Notification,
     NotificationKind,
+    NotificationPreference,
 )
 from mechanisms.consultation.models import (  # noqa: F401
     Consultation,
@@ -39,7 +40,6 @@ from mechanisms.problems.models import (  # noqa: F401
 from mechanisms.reminders.models import (  # noqa: F401
     Channel,
     DeliveryStatus,
-    NotificationPreference,
     Reminder,
     ReminderDelivery,
     ReminderKind,

@@ -113,3 +113,34 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to be told: reminders (by channel, outside quiet hours) and the e-mail copy
+    of ordinary notifications both honour it. In-app is always on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(_("by e-mail"), default=True)
+    webhook = models.BooleanField(_("by group robot"), default=False)
+    webhook_url = models.URLField(
+        _("personal robot webhook URL"), blank=True, help_text=_("Leave empty to use your unit's group robot.")
+    )
+    webhook_secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def wants_email_q(recipient_field: str = "recipient") -> models.Q:
+    """Rows whose recipient has not switched e-mail off (no preference row means the default: on)."""
+    return ~models.Exists(NotificationPreference.objects.filter(user=models.OuterRef(recipient_field), email=False))

@@ -3,21 +3,23 @@ notifications always, e-mail after the transaction commits, through the one noti
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.queue import enqueue_on_commit
+from mechanisms.common.channels import send_email
 from mechanisms.common.models import (
     SEND_NOTIFICATION_EMAILS,
     Attachment,
     Comment,
     Notification,
     NotificationKind,
+    wants_email_q,
 )
 from mechanisms.common.selectors import content_type_of
 
@@ -46,26 +48,42 @@ def attachment_add(*, target, uploaded, by) -> Attachment:
 logger = logging.getLogger(__name__)
 
 
-def notifications_send_emails(*, notification_ids: list[int]) -> int:
-    """E-mail each notification once. Rows are claimed under a row lock (SKIP LOCKED) so two
-    workers given the same ids never send the same e-mail twice."""
-    sent = 0
+@dataclass
+class EmailOutcome:
+    sent: int = 0
+    failed: list[int] = field(default_factory=list)
+
+
+def notifications_send_emails(*, notification_ids: list[int]) -> EmailOutcome:
+    """E-mail each notification once — the one outbox of ordinary notifications.
+
+    Rows are claimed under a row lock (SKIP LOCKED), so two workers given the same ids never
+    send the same e-mail twice; a recipient who switched e-mail off (NotificationPreference) gets
+    none; each message carries a stable Message-ID / X-Idempotency-Key (``notification-<id>``),
+    as reminder e-mails do, so a repeat after a lost acknowledgement is dropped by the receiver.
+    A send that fails is left unsent and reported in ``failed`` for the task to retry."""
+    outcome = EmailOutcome()
     for pk in notification_ids:
         with transaction.atomic():
             row = (
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
-                .filter(pk=pk, emailed_at__isnull=True)
+                .filter(wants_email_q(), pk=pk, emailed_at__isnull=True)
                 .first()
             )
             if row is None or not row.recipient.email:
                 continue
             link = f"\n\n{settings.SITE_URL.rstrip('/')}{row.url}" if row.url else ""
-            send_mail(row.title, f"{row.body}{link}", None, [row.recipient.email])
+            try:
+                send_email(to=row.recipient.email, subject=row.title, body=f"{row.body}{link}", key=f"notification-{row.pk}")
+            except Exception:  # an SMTP refusal or a network fault: keep it unsent, retry later
+                logger.warning("Notification e-mail %s failed; it will be retried.", row.pk, exc_info=True)
+                outcome.failed.append(row.pk)
+                continue
             row.emailed_at = timezone.now()
             row.save(update_fields=["emailed_at"])
-            sent += 1
-    return sent
+            outcome.sent += 1
+    return outcome
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:
@@ -93,7 +111,10 @@ def notify(*, recipients: Iterable, kind: str = NotificationKind.INFO, title: st
         rows.append(Notification(recipient=user, kind=kind, title=str(title)[:200], body=str(body), url=url))
     created = Notification.objects.bulk_create(rows)
     if email and created:
-        enqueue_on_commit(SEND_NOTIFICATION_EMAILS, [n.pk for n in created])
+        # Only those who want e-mail (the worker checks again: the switch may move meanwhile).
+        wanted = set(Notification.objects.filter(wants_email_q(), pk__in=[n.pk for n in created]).values_list("pk", flat=True))
+        if wanted:
+            enqueue_on_commit(SEND_NOTIFICATION_EMAILS, sorted(wanted))
     return created
 
 

@@ -10,7 +10,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches.selectors import visible_users
 from core.admin import VisibleOnlyAdmin, VisibleOnlyMixin
-from mechanisms.reminders.models import NotificationPreference, Reminder, ReminderDelivery
+from mechanisms.common.models import NotificationPreference
+from mechanisms.reminders.models import Reminder, ReminderDelivery
 from mechanisms.reminders.selectors import visible_deliveries, visible_reminders
 
 

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, DateInput
-from mechanisms.reminders.models import Channel, DeliveryStatus, NotificationPreference, ReminderKind
+from mechanisms.common.models import NotificationPreference
+from mechanisms.reminders.models import Channel, DeliveryStatus, ReminderKind
 from mechanisms.reminders.services import NUDGE_INSTRUCTION, NUDGE_WEEKLY
 
 ALL = _("All")

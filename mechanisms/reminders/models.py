@@ -119,26 +119,3 @@ class ReminderDelivery(models.Model):
         return f"{self.reminder} · {self.get_channel_display()}"
 
 
-class NotificationPreference(models.Model):
-    """How a user wants to be reminded. In-app is always on."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    email = models.BooleanField(_("by e-mail"), default=True)
-    webhook = models.BooleanField(_("by group robot"), default=False)
-    webhook_url = models.URLField(
-        _("personal robot webhook URL"), blank=True, help_text=_("Leave empty to use your unit's group robot.")
-    )
-    webhook_secret = models.CharField(_("signing secret"), max_length=200, blank=True)
-    quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
-    quiet_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("notification preference")
-        verbose_name_plural = _("notification preferences")
-
-    def __str__(self):
-        return str(self.user)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from mechanisms.common.models import NotificationPreference
 from mechanisms.common.workdays import WorkCalendar
 from mechanisms.dispatch.models import InstructionStatus
 from mechanisms.reminders.models import (
-    NotificationPreference,
     Reminder,
     ReminderDelivery,
 )

@@ -34,14 +34,19 @@ from branches.roles import Role
 from core.queue import enqueue_on_commit, send_task_now, task_named
 from core.workflow import TransitionError
 from mechanisms.common.channels import DeliveryError, send_email, send_webhook
-from mechanisms.common.models import SEND_NOTIFICATION_EMAILS, Notification, NotificationKind
+from mechanisms.common.models import (
+    SEND_NOTIFICATION_EMAILS,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    wants_email_q,
+)
 from mechanisms.common.selectors import unit_liaisons
 from mechanisms.dispatch.models import Instruction
 from mechanisms.problems.models import ProblemCase, ProblemStatus
 from mechanisms.reminders.models import (
     Channel,
     DeliveryStatus,
-    NotificationPreference,
     Reminder,
     ReminderDelivery,
     ReminderKind,
@@ -708,6 +713,7 @@ def _catch_up_notification_emails(ctx: Context) -> int:
         # Reminders and nudges travel by their own deliveries (the user's channels).
         .exclude(kind__in=[NotificationKind.REMINDER, NotificationKind.NUDGE])
         .exclude(recipient__email="")
+        .filter(wants_email_q())
         .order_by("id")
         .values_list("id", flat=True)[: ctx.cfg["batch_size"]]
     )

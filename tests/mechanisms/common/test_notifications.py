@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from mechanisms.common.selectors import unread_count
-from mechanisms.common.services import notify
-from mechanisms.models import Notification, NotificationKind
+from mechanisms.common.services import notifications_send_emails, notify
+from mechanisms.models import Notification, NotificationKind, NotificationPreference
 from tests.utils import assert_status_matrix, get_query_count
 
 
@@ -119,3 +119,36 @@ def test_list_query_count_is_constant(client, people):
     # session, user, roles, the page's count and rows, the unread badge, and the session saved
     # back (savepoint, update, release): nothing per row. A new query here needs a reason.
     assert large == 9, large
+
+
+# ---------------------------------------------------------------- the e-mail outbox
+def test_a_person_who_switched_email_off_gets_the_notification_in_app_only(people, django_capture_on_commit_callbacks):
+    alice, bob = people
+    NotificationPreference.objects.create(user=bob, email=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[alice, bob], title="请示已答复")
+    assert [m.to for m in mail.outbox] == [["alice@example.cn"]]
+    assert Notification.objects.filter(recipient=bob, emailed_at__isnull=True).count() == 1
+
+
+def test_the_email_carries_a_stable_idempotency_key(people, django_capture_on_commit_callbacks):
+    alice, _ = people
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify(recipients=[alice], title="周报已审阅", url="/mechanisms/weekly/1/")
+    headers = mail.outbox[0].extra_headers
+    assert headers["X-Idempotency-Key"] == f"notification-{created[0].pk}"
+    assert headers["Message-ID"].startswith(f"<notification-{created[0].pk}@")
+
+
+def test_a_failed_send_stays_unsent_and_goes_out_when_retried(people, settings):
+    alice, _ = people
+    row = notify(recipients=[alice], title="指令已退回", email=False)[0]
+    settings.EMAIL_BACKEND = "tests.mechanisms.common.failing_mail.Backend"
+    outcome = notifications_send_emails(notification_ids=[row.pk])
+    assert (outcome.sent, outcome.failed) == (0, [row.pk])
+    row.refresh_from_db()
+    assert row.emailed_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    again = notifications_send_emails(notification_ids=[row.pk, row.pk])
+    assert (again.sent, again.failed) == (1, [])  # once, even when asked twice
+    assert len(mail.outbox) == 1
