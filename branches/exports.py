@@ -9,13 +9,13 @@ from branches.filters import branch_filter_form, person_filter_form
 from branches.importing import COLUMNS
 from branches.models import Gender
 from branches.selectors import is_office_user
-from core.exports import ExportData, list_request, register_export
+from core.exports import ExportData, register_export
 
 
 @register_export("branches")
 def branch_export_data(user, params) -> ExportData:
     """The branch list's rows for ``user`` and the list's filters (core.exports builds the file)."""
-    form = branch_filter_form(list_request(user, params))
+    form = branch_filter_form(user, params)
     filters, search = form.filters()
     branches = selectors.branch_list(user=user, filters=filters, search=search)
     headers = [
@@ -63,7 +63,7 @@ def person_export_data(user, params) -> ExportData:
     """The party-member list's rows for ``user`` and the list's filters."""
     if not is_office_user(user):
         raise Http404  # the worker rebuilds the rows as the owner: the same check as the page
-    form = person_filter_form(list_request(user, params))
+    form = person_filter_form(user, params)
     filters, search = form.filters()
     people = selectors.person_list(user=user, filters=filters, search=search)
     yes, no = _("Yes"), _("No")

@@ -7,10 +7,10 @@ from branches.models import WorkField
 
 
 # ---------------------------------------------------------------- branches
-def branch_filter_form(request):
-    choices = selectors.branch_filter_choices(request.user)
+def branch_filter_form(user, params):
+    choices = selectors.branch_filter_choices(user)
     return BranchFilterForm(
-        request.GET or None,
+        params or None,
         batches=choices["batches"],
         lead_units=choices["lead_units"],
         work_fields=list(WorkField.objects.order_by("sort_order", "name")),
@@ -18,6 +18,6 @@ def branch_filter_form(request):
 
 
 # ---------------------------------------------------------------- people
-def person_filter_form(request):
-    units = list(selectors.visible_organizations(request.user).order_by("path"))
-    return PersonFilterForm(request.GET or None, units=units)
+def person_filter_form(user, params):
+    units = list(selectors.visible_organizations(user).order_by("path"))
+    return PersonFilterForm(params or None, units=units)

@@ -97,7 +97,7 @@ def _require_writer(user):
 @login_required
 @require_GET
 def branch_list(request):
-    form = branch_filter_form(request)
+    form = branch_filter_form(request.user, request.GET)
     filters, search = form.filters()
     branches = selectors.branch_list(user=request.user, filters=filters, search=search)
     query = _query_without_page(request)
@@ -352,7 +352,7 @@ def attachment_download(request, pk):
 @require_GET
 def person_list(request):
     _require_office(request.user)
-    form = person_filter_form(request)
+    form = person_filter_form(request.user, request.GET)
     filters, search = form.filters()
     people = selectors.person_list(user=request.user, filters=filters, search=search)
     return render(

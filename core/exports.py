@@ -23,7 +23,6 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.conf import settings
@@ -126,12 +125,6 @@ def params_querydict(params: dict[str, list[str]]) -> QueryDict:
         query.setlist(key, list(values))
     query._mutable = False
     return query
-
-
-def list_request(user, params):
-    """A stand-in for ``request`` (``.user``, ``.GET``) so that a list's own filtering helper,
-    written against the request, also serves its export builder in a worker."""
-    return SimpleNamespace(user=user, GET=params)
 
 
 def build(*, user, name: str, params) -> ExportData:

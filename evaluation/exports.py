@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from branches.selectors import is_office_user
-from core.exports import ExportData, list_request, register_export
+from core.exports import ExportData, register_export
 from evaluation.filters import evaluation_rows, evaluation_state_label
 
 
@@ -14,7 +14,7 @@ def evaluation_export_data(user, params) -> ExportData:
     """The evaluation list's rows for ``user`` and the list's filters (core.exports builds the file)."""
     if not is_office_user(user):
         raise Http404  # the worker rebuilds the rows as the owner: the same check as the page
-    _form, branches = evaluation_rows(list_request(user, params))
+    _form, branches = evaluation_rows(user, params)
     headers = [
         _("Branch"), _("Batch"), _("Field"), _("Lead unit"), _("Secretary"), _("Concluded on"), _("Evaluation"),
         _("Evaluators"), _("Mean score"), _("Deductions"), _("Bonuses"), _("Veto"), _("Total"), _("Grade"), _("Finalized at"),

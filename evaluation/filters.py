@@ -8,10 +8,10 @@ from evaluation.forms import EvaluationFilterForm
 
 
 # ================================================================ the evaluation list
-def evaluation_rows(request):
-    form = EvaluationFilterForm(request.GET or None, choices=selectors.evaluation_filter_choices(request.user))
+def evaluation_rows(user, params):
+    form = EvaluationFilterForm(params or None, choices=selectors.evaluation_filter_choices(user))
     filters, search = form.filters() if form.is_bound else ({}, "")
-    return form, selectors.evaluation_list(user=request.user, filters=filters, search=search)
+    return form, selectors.evaluation_list(user=user, filters=filters, search=search)
 
 
 def evaluation_state_label(branch) -> str:

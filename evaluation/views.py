@@ -56,7 +56,7 @@ def _flash(request, error: ValidationError):
 @login_required
 def evaluation_list(request):
     _require_office(request.user)
-    form, branches = evaluation_rows(request)
+    form, branches = evaluation_rows(request.user, request.GET)
     page = Paginator(branches, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -4,7 +4,7 @@ the worker)."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exports import ExportData, list_request, register_export
+from core.exports import ExportData, register_export
 from mechanisms.problems import selectors as sel
 from mechanisms.problems.filters import problem_filter_form
 
@@ -13,7 +13,7 @@ from mechanisms.problems.filters import problem_filter_form
 def problem_export_data(user, params) -> ExportData:
     """The problem list's rows for ``user`` and the list's filters (core.exports builds the file)."""
     today = timezone.localdate()
-    form = problem_filter_form(list_request(user, params))
+    form = problem_filter_form(user, params)
     filters, search = form.filters()
     problems = sel.problem_list(user=user, filters=filters, search=search, today=today)
     headers = [

@@ -8,6 +8,6 @@ from mechanisms.problems.forms import (
 
 
 # ---------------------------------------------------------------- list and export
-def problem_filter_form(request):
-    choices = sel.problem_filter_choices(request.user)
-    return ProblemFilterForm(request.GET or None, **choices)
+def problem_filter_form(user, params):
+    choices = sel.problem_filter_choices(user)
+    return ProblemFilterForm(params or None, **choices)

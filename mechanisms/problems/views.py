@@ -58,7 +58,7 @@ def _query_without_page(request) -> str:
 @require_GET
 def problem_list(request):
     today = timezone.localdate()
-    form = problem_filter_form(request)
+    form = problem_filter_form(request.user, request.GET)
     filters, search = form.filters()
     problems = sel.problem_list(user=request.user, filters=filters, search=search, today=today)
     return render(

@@ -3,13 +3,13 @@ the worker)."""
 
 from django.utils.translation import gettext as _
 
-from core.exports import ExportData, list_request, register_export
+from core.exports import ExportData, register_export
 from mechanisms.requests.filters import decision_request_rows, report_rows
 
 
 @register_export("decision_requests")
 def decisionrequest_export_data(user, params) -> ExportData:
-    _form, rows = decision_request_rows(list_request(user, params))
+    _form, rows = decision_request_rows(user, params)
     headers = [
         _("Title"), _("Branch"), _("Batch"), _("Status"), _("Submitted at"), _("Reply due"), _("Replied at"),
         _("Replied by"), _("Reply"), _("Content"),
@@ -27,7 +27,7 @@ def decisionrequest_export_data(user, params) -> ExportData:
 
 @register_export("reports")
 def report_export_data(user, params) -> ExportData:
-    _form, rows = report_rows(list_request(user, params))
+    _form, rows = report_rows(user, params)
     headers = [
         _("Title"), _("Kind"), _("Branch"), _("Batch"), _("Status"), _("Submitted at"), _("Acknowledged at"),
         _("Acknowledged by"), _("Content"),

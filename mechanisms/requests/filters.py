@@ -10,14 +10,14 @@ from mechanisms.requests.forms import (
 
 
 # ---------------------------------------------------------------- requests for decision
-def decision_request_rows(request):
-    form = RequestFilterForm(request.GET or None, batches=branch_batches(request.user))
+def decision_request_rows(user, params):
+    form = RequestFilterForm(params or None, batches=branch_batches(user))
     filters, search = form.filters() if form.is_bound else ({}, "")
-    return form, sel.decision_request_list(user=request.user, filters=filters, search=search)
+    return form, sel.decision_request_list(user=user, filters=filters, search=search)
 
 
 # ---------------------------------------------------------------- reports
-def report_rows(request):
-    form = ReportFilterForm(request.GET or None, batches=branch_batches(request.user))
+def report_rows(user, params):
+    form = ReportFilterForm(params or None, batches=branch_batches(user))
     filters, search = form.filters() if form.is_bound else ({}, "")
-    return form, sel.report_list(user=request.user, filters=filters, search=search)
+    return form, sel.report_list(user=user, filters=filters, search=search)

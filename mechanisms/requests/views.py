@@ -32,7 +32,7 @@ PAGE_SIZE = 25
 @login_required
 def decisionrequest_list(request):
     require_pages(request.user)
-    form, rows = decision_request_rows(request)
+    form, rows = decision_request_rows(request.user, request.GET)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -170,7 +170,7 @@ def decisionrequest_delete(request, pk):
 @login_required
 def report_list(request):
     require_pages(request.user)
-    form, rows = report_rows(request)
+    form, rows = report_rows(request.user, request.GET)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

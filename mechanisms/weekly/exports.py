@@ -3,13 +3,13 @@ the worker)."""
 
 from django.utils.translation import gettext as _
 
-from core.exports import ExportData, list_request, register_export
+from core.exports import ExportData, register_export
 from mechanisms.weekly.filters import missing_report_rows, weekly_report_rows
 
 
 @register_export("weekly_reports")
 def weeklyreport_export_data(user, params) -> ExportData:
-    _form, reports = weekly_report_rows(list_request(user, params))
+    _form, reports = weekly_report_rows(user, params)
     headers = [
         _("Week"), _("Branch"), _("Batch"), _("Secretary"), _("Status"), _("Submitted at"), _("Late"),
         _("No significant change"), _("Work done"), _("Problems met"), _("Next week's plan"),
@@ -30,7 +30,7 @@ def weeklyreport_export_data(user, params) -> ExportData:
 
 @register_export("weekly_missing")
 def weeklyreport_missing_export_data(user, params) -> ExportData:
-    _form, week, branches = missing_report_rows(list_request(user, params))
+    _form, week, branches = missing_report_rows(user, params)
     headers = [_("Week"), _("Branch"), _("Batch"), _("Supervising Party committee"), _("Secretary"), _("Phone"), _("Draft started")]
     rows = (
         [

@@ -11,20 +11,20 @@ from mechanisms.weekly.rules import current_week
 
 
 # ---------------------------------------------------------------- weekly report: lists
-def weekly_report_rows(request):
-    form = WeeklyFilterForm(request.GET or None, batches=branch_batches(request.user))
+def weekly_report_rows(user, params):
+    form = WeeklyFilterForm(params or None, batches=branch_batches(user))
     filters, search = form.filters() if form.is_bound else ({}, "")
-    branch = request.GET.get("branch")
+    branch = params.get("branch")
     if branch and branch.isdigit():
         filters["branch"] = int(branch)
-    return form, sel.weekly_report_list(user=request.user, filters=filters, search=search)
+    return form, sel.weekly_report_list(user=user, filters=filters, search=search)
 
 
-def missing_report_rows(request):
-    form = MissingFilterForm(request.GET or None, batches=branch_batches(request.user))
+def missing_report_rows(user, params):
+    form = MissingFilterForm(params or None, batches=branch_batches(user))
     week, filters, search = current_week(), {}, ""
     if form.is_bound and form.is_valid():
         week = form.cleaned_data["week"] or week
         filters = {"batch": form.cleaned_data["batch"]}
         search = form.cleaned_data["q"] or ""
-    return form, week, sel.weekly_missing(user=request.user, week=week, filters=filters, search=search)
+    return form, week, sel.weekly_missing(user=user, week=week, filters=filters, search=search)

@@ -319,7 +319,7 @@ def weeklyreport_problem_raise(request, pk):
 @login_required
 def weeklyreport_list(request):
     require_pages(request.user)
-    form, reports = weekly_report_rows(request)
+    form, reports = weekly_report_rows(request.user, request.GET)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -343,7 +343,7 @@ def weeklyreport_export(request):
 @login_required
 def weeklyreport_missing(request):
     require_pages(request.user)
-    form, week, branches = missing_report_rows(request)
+    form, week, branches = missing_report_rows(request.user, request.GET)
     page = Paginator(branches, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
