@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from branches.models import Branch, Membership, Organization, User
 from branches.roles import Role
@@ -28,7 +28,7 @@ from mechanisms.dispatch.models import (
 from mechanisms.dispatch.tickets import TICKET_COLOURS, TicketThresholds, overdue_days, ticket_colour_q
 from mechanisms.problems.models import ProblemCase, ProblemSeverity, ProblemStatus
 from projects import lights
-from projects.models import CADENCE_DAYS, LIGHT_SEVERITY, Project
+from projects.models import CADENCE_DAYS, LIGHT_SEVERITY, IndicatorReading, Project
 from projects.models import next_dispatch_due as projects_next_dispatch_due
 
 
@@ -97,20 +97,19 @@ OPEN_PROBLEM_EXCLUDED = (ProblemStatus.CLOSED,)
 
 
 def indicator_light(indicator, *, start, deadline, today) -> tuple[str, Decimal, Decimal]:
-    """(light, progress, elapsed) of one indicator by the project light's own thresholds
-    (projects.lights): red when the deadline has passed short of target or progress trails
-    the time elapsed by more than 20 points, yellow by more than 10 points, else green."""
+    """(light, progress, elapsed) of one indicator by the project light's own rule
+    (projects.lights.compute_light with this indicator alone and its readings): one rule, so an
+    indicator on plan between its readings is not red on the agenda either. The indicator's
+    ``readings`` should be prefetched in date order."""
     figures = lights.IndicatorFigures(
-        baseline=indicator.baseline, target=indicator.target, current=indicator.current_value, weight=indicator.weight
+        baseline=indicator.baseline,
+        target=indicator.target,
+        current=indicator.current_value,
+        weight=indicator.weight,
+        readings=tuple((r.recorded_on, r.value) for r in indicator.readings.all()),
     )
-    progress = lights.indicator_progress(figures)
-    elapsed = lights.elapsed_share(start, deadline, today)
-    gap = elapsed - progress
-    if (today > deadline and progress < 1) or gap > lights.RED_GAP:
-        return lights.RED, progress, elapsed
-    if gap > lights.YELLOW_GAP:
-        return lights.YELLOW, progress, elapsed
-    return lights.GREEN, progress, elapsed
+    result = lights.compute_light(start=start, deadline=deadline, today=today, indicators=[figures], milestones=[])
+    return result.light, result.progress, result.elapsed
 
 
 def _person(user) -> str:
@@ -118,7 +117,7 @@ def _person(user) -> str:
 
 
 def dispatch_agenda(project: Project, today: datetime.date) -> list[dict]:
-    """What needs a decision at a dispatch session of ``project`` on ``today`` (four queries):
+    """What needs a decision at a dispatch session of ``project`` on ``today`` (five queries):
 
     * indicators whose progress trails the time elapsed (red first, then yellow);
     * milestones not done that are overdue or due within the next cadence period;
@@ -129,7 +128,8 @@ def dispatch_agenda(project: Project, today: datetime.date) -> list[dict]:
     as the session's record and shown in any language later."""
     items: list[dict] = []
     indicator_rows = []
-    for indicator in project.indicators.order_by("id"):
+    readings = IndicatorReading.objects.order_by("recorded_on", "id")
+    for indicator in project.indicators.order_by("id").prefetch_related(Prefetch("readings", queryset=readings)):
         light, progress, elapsed = indicator_light(
             indicator, start=project.start_on, deadline=project.deadline, today=today
         )

@@ -12,7 +12,7 @@ from mechanisms.dispatch import selectors as sel
 from mechanisms.dispatch import tickets as tickets
 from mechanisms.dispatch.models import acknowledge_alert_on
 from mechanisms.models import Instruction, InstructionStatus, ProblemStatus
-from projects.models import DispatchCadence, Project
+from projects.models import DispatchCadence, IndicatorReading, Project
 from tests.mechanisms.dispatch_world import (
     build_world,
     make_indicator,
@@ -56,7 +56,9 @@ class TestAgenda:
 
         n, agenda = count_queries(sel.dispatch_agenda, w.project, today())
 
-        assert n == 4
+        # indicators, their readings (the light is judged at the date of each one's evidence),
+        # milestones, instructions, problems
+        assert n == 5
         keyed = [(item["kind"], item["id"]) for item in agenda]
         assert keyed == [
             ("indicator", red.pk), ("indicator", yellow.pk), ("indicator", edge.pk),
@@ -92,6 +94,15 @@ class TestAgenda:
         make_indicator(project=project, by=world.staff, name="入园企业", target="19", current="19")
         agenda = sel.dispatch_agenda(project, today())
         assert [(i["title"], i["light"]) for i in agenda] == [("签约企业", "red")]
+
+    def test_an_indicator_on_plan_at_its_last_reading_is_not_on_the_agenda(self, world):
+        # The 过江通道 case: 28 days; a reading 6 days ago exactly on the plan for its date. The
+        # old today-based rule called it red (10/28 of the time gone, 4/28 done); the project
+        # light's rule judges it at the date of its evidence, and so does the agenda now.
+        project = make_project(branch=world.branch, by=world.staff, start=-10, deadline=18)
+        indicator = make_indicator(project=project, by=world.staff, name="搬迁户数", target="28", current="4")
+        IndicatorReading.objects.create(indicator=indicator, recorded_on=today() - datetime.timedelta(days=6), value=4)
+        assert sel.dispatch_agenda(project, today()) == []
 
     def test_agenda_sections_label_codes(self, world):
         make_problem(project=world.project, by=world.secretary, title="补偿标准争议")
