@@ -363,6 +363,20 @@ def problem_verify(
     note = (note or "").strip()
     liaisons = unit_liaisons([problem.responsible_unit_id])
     if approve:
+        # A case with co-operating units closes when every one of them has answered the lead
+        # unit; closing earlier is a decision on the record: the remarks say why.
+        pending = [a.unit.name for a in problem.assignments.filter(status=AssignmentStatus.PENDING).select_related("unit")]
+        if pending and not note:
+            raise ValidationError(
+                {
+                    "note": _(
+                        "%(units)s has not answered yet. Wait for the answer, or close the problem anyway "
+                        "and say why in the remarks."
+                    )
+                    % {"units": "、".join(pending)}
+                },
+                code="co_units_pending",
+            )
         if problem.is_whistle:
             if satisfaction not in Satisfaction.values:
                 raise ValidationError(
@@ -373,7 +387,10 @@ def problem_verify(
         problem.verified_at = timezone.now()
         problem.verified_by = by
         problem.verification_note = note
-        stamp_history(problem, by=by)
+        stamp_history(
+            problem, by=by,
+            reason=_("Closed with co-operating units unanswered: %(units)s") % {"units": "、".join(pending)} if pending else "",
+        )
         problem.save()
         _tell(
             liaisons,

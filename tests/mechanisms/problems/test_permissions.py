@@ -177,7 +177,8 @@ class TestActions:
     def test_verify(self, world, client_for):
         problem = resolved(world)
         url = reverse("mechanisms:problem_verify", args=[problem.pk])
-        data = {"decision": "approve"}
+        # The co-operating unit has not answered: closing says why.
+        data = {"decision": "approve", "note": "协办单位已电话确认"}
         check(client_for, world, url, {**self.OUTSIDE, "staff": 404, "leader": 404, "liaison": 404, "member": 404}, "post", data)
         check(client_for, world, url, {"chief": 302}, "post", data)
         problem.refresh_from_db()

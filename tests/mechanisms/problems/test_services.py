@@ -281,7 +281,7 @@ class TestResolveAndVerify:
             services.problem_verify(problem=problem, by=getattr(world, who), approve=True)
 
     def test_whistle_needs_satisfaction_to_close(self, world):
-        problem = resolved(world, whistle=True)
+        problem = resolved(world, whistle=True, co_units=[])
         with pytest.raises(ValidationError) as exc:
             services.problem_verify(problem=problem, by=world.secretary, approve=True)
         assert "satisfaction" in exc.value.error_dict
@@ -307,7 +307,7 @@ class TestResolveAndVerify:
             services.problem_verify(problem=problem, by=world.secretary, approve=True)
 
     def test_a_closed_problem_moves_no_more(self, world):
-        problem = services.problem_verify(problem=resolved(world), by=world.secretary, approve=True)
+        problem = services.problem_verify(problem=resolved(world, co_units=[]), by=world.secretary, approve=True)
         for call in (
             lambda: services.problem_verify(problem=problem, by=world.secretary, approve=False, note="x"),
             lambda: services.problem_accept(problem=problem, by=world.liaison),
@@ -330,6 +330,30 @@ class TestConstraints:
 
 
 # ---------------------------------------------------------------- co-operating units
+class TestClosingWithCoUnits:
+    def test_without_remarks_a_case_waits_for_every_co_unit(self, world):
+        problem = resolved(world)
+        with pytest.raises(ValidationError) as exc:
+            services.problem_verify(problem=problem, by=world.secretary, approve=True)
+        assert "note" in exc.value.error_dict and world.power.name in str(exc.value)
+        problem.refresh_from_db()
+        assert problem.status == ProblemStatus.RESOLVED
+
+    def test_a_case_whose_co_units_answered_closes_without_remarks(self, world):
+        problem = accepted(world)
+        services.assignment_answer(assignment=problem.assignments.get(), by=world.co_liaison, answer="已配合完成接电")
+        problem = services.problem_resolve(problem=problem, by=world.liaison, resolution="已通电")
+        problem = services.problem_verify(problem=problem, by=world.secretary, approve=True)
+        assert problem.status == ProblemStatus.CLOSED
+
+    def test_closing_before_a_co_unit_answered_is_a_recorded_decision(self, world):
+        problem = services.problem_verify(problem=resolved(world), by=world.secretary, approve=True, note="供电公司已口头确认，不再等待书面答复")
+        assert problem.status == ProblemStatus.CLOSED
+        assert problem.verification_note == "供电公司已口头确认，不再等待书面答复"
+        last = problem.history.order_by("-history_date").first()
+        assert world.power.name in last.history_change_reason
+
+
 class TestAssignmentAnswer:
     def test_co_unit_answers_and_the_lead_unit_hears(self, world):
         problem = analysed(world)
@@ -432,7 +456,7 @@ class TestEscalation:
     def test_overdue_open_problems_escalate_once_to_the_dispatch_chief(self, world):
         overdue = accepted(world)  # deadline Oct 15
         on_time = accepted(world, title="另一个问题", deadline=D(2026, 10, 31))
-        closed = services.problem_verify(problem=resolved(world, title="已办结"), by=world.secretary, approve=True)
+        closed = services.problem_verify(problem=resolved(world, title="已办结", co_units=[]), by=world.secretary, approve=True)
         waiting = resolved(world, title="待核实")
         assert services.problem_escalate_overdue(today=D(2026, 10, 16)) == [overdue.pk]
         overdue.refresh_from_db()
