@@ -81,7 +81,6 @@ from branches.models import (
     Organization,
     OrganizationKind,
     WorkField,
-    branch_active_on_q,
     branch_active_q,
 )
 from branches.roles import Role
@@ -100,7 +99,7 @@ from mechanisms.models import (
 )
 from mechanisms.problems.models import PROBLEM_OPEN_STATUSES
 from mechanisms.problems.selectors import visible_problems
-from mechanisms.weekly.rules import FILED_STATUSES, Week, week_of
+from mechanisms.weekly.rules import FILED_STATUSES, Week, owes_report_q, week_of
 from projects.models import IN_PROGRESS_STATUS, Project
 from projects.selectors import visible_projects
 
@@ -399,12 +398,10 @@ def instruction_figures(scope: Scope) -> InstructionFigures:
 
 # ---------------------------------------------------------------- weekly reports
 def active_in_week_q(week: Week, prefix: str = "") -> Q:
-    """The branch (at ``prefix``) is due ``week``'s report: it was at work on the week's last day.
-
-    A branch that ended during the week (and can no longer file) is not due it; for the current
-    week this is "active now and formed by Sunday", the rows of the missing-reports page plus
-    those that filed."""
-    return branch_active_on_q(week.end, prefix)
+    """The branch (at ``prefix``) is due ``week``'s report: the weekly report's own duty rule
+    (mechanisms.weekly.rules.owes_report_q — at work that Sunday, formed by that Monday), so the
+    rate, the missing list and the reminders count the same branches."""
+    return owes_report_q(week, prefix)
 
 
 @dataclass

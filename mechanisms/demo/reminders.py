@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.demo_accounts import SHOWCASE_BRANCH
+from mechanisms.common.models import NotificationPreference
 from mechanisms.dispatch.models import Instruction
 from mechanisms.dispatch.services import instruction_issue
 from mechanisms.reminders.models import (
     Channel,
     DeliveryStatus,
-    NotificationPreference,
     Reminder,
     ReminderDelivery,
     ReminderKind,

@@ -46,7 +46,14 @@ from mechanisms.dispatch.tickets import TicketThresholds, attach_ticket_colours,
 from mechanisms.problems.models import ProblemAssignment, ProblemCase, ProblemStatus
 from mechanisms.requests.models import DecisionRequest, DecisionRequestStatus, Report, ReportStatus
 from mechanisms.weekly.models import WeeklyReport
-from mechanisms.weekly.rules import FILED_STATUSES, Week, current_week, week_deadline
+from mechanisms.weekly.rules import (
+    FILED_STATUSES,
+    Week,
+    current_week,
+    filing_refusal,
+    owes_report,
+    week_deadline,
+)
 from projects import lights
 from projects.models import CLOSED_STATUSES, LIGHT_SEVERITY, Project
 
@@ -250,6 +257,9 @@ class BranchDesk:
     deadline: datetime.datetime
     report: WeeklyReport | None
     overdue: bool
+    # Why this week's report may not be filed (a branch not yet active…), or "": the page then
+    # offers no filing button.
+    refusal: str = ""
     problems: list = field(default_factory=list)
     instructions: list = field(default_factory=list)
     requests: list = field(default_factory=list)
@@ -271,16 +281,21 @@ def secretary_desk(user, *, now=None) -> list[BranchDesk]:
         r.branch_id: r
         for r in WeeklyReport.objects.filter(branch_id__in=ids, iso_year=week.iso_year, iso_week=week.iso_week)
     }
-    desks = {
-        b.pk: BranchDesk(
+    desks = {}
+    for b in branches:
+        refusal = filing_refusal(b, week, now=now) or ""
+        report = reports.get(b.pk)
+        desks[b.pk] = BranchDesk(
             branch=b,
             week=week,
             deadline=deadline,
-            report=reports.get(b.pk),
-            overdue=now > deadline and (reports.get(b.pk) is None or reports[b.pk].status not in FILED_STATUSES),
+            report=report,
+            overdue=not refusal
+            and now > deadline
+            and owes_report(b, week)
+            and (report is None or report.status not in FILED_STATUSES),
+            refusal=refusal,
         )
-        for b in branches
-    }
     for problem in (
         ProblemCase.objects.filter(branch_id__in=ids)
         .exclude(status=ProblemStatus.CLOSED)

@@ -27,6 +27,7 @@ from mechanisms.reminders.rules import (
     nudge_interval,
 )
 from mechanisms.weekly.models import WeeklyReport
+from mechanisms.weekly.rules import owes_report_q, week_of
 from projects.models import Project
 
 
@@ -194,7 +195,7 @@ def branches_missing_report(monday: datetime.date):
     once submitted, even if it was returned for revision afterwards)."""
     year, week, _weekday = monday.isocalendar()
     filed = WeeklyReport.objects.filter(branch=OuterRef("pk"), iso_year=year, iso_week=week, submitted_at__isnull=False)
-    return Branch.objects.active().exclude(Exists(filed))
+    return Branch.objects.active().filter(owes_report_q(week_of(monday))).exclude(Exists(filed))
 
 
 def nudge_next_possible(*, sender, object_keys, now: datetime.datetime | None = None) -> dict[str, datetime.datetime]:

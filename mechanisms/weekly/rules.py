@@ -10,8 +10,11 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from branches.models import BRANCH_ACTIVE_STATUSES, branch_active_on_q
 from mechanisms.weekly.models import (
     WeeklyReport,
     WeeklyReportStatus,
@@ -115,6 +118,44 @@ def report_week(report: WeeklyReport) -> Week:
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•·●▪]+|\(?\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+[、.])\s*")
+
+
+# ---------------------------------------------------------------- the duty to report
+# A branch owes the report of every week it was at work in *whole*: its duty starts with the first
+# full reporting week after activation (the week of its formation date when that is a Monday,
+# else the next week) and ends with the last week it was still at work on Sunday. It may still
+# file a partial first week by choice; such a report is never late. It may not file a week that
+# ended before it was activated, nor a future week.
+def first_reporting_week(formed_on: datetime.date | None) -> Week | None:
+    if formed_on is None:
+        return None
+    week = week_of(formed_on)
+    return week if formed_on == week.start else week.next()
+
+
+def owes_report(branch, week: Week) -> bool:
+    """``branch`` (active) owes ``week``'s report."""
+    return branch.formed_on is None or branch.formed_on <= week.start
+
+
+def owes_report_q(week: Week, prefix: str = "") -> Q:
+    """The branch (at ``prefix``) owes ``week``'s report: at work on the week's last day
+    (branches.models.branch_active_on_q) and formed by the week's Monday."""
+    formed_by_monday = Q(**{f"{prefix}formed_on__isnull": True}) | Q(**{f"{prefix}formed_on__lte": week.start})
+    return branch_active_on_q(week.end, prefix) & formed_by_monday
+
+
+def filing_refusal(branch, week: Week, *, now=None) -> str | None:
+    """Why ``branch`` may not file ``week``'s report (a translated sentence), or None."""
+    if branch.status not in BRANCH_ACTIVE_STATUSES:
+        return _("Weekly reports are filed only while the branch is active.")
+    if week.start > current_week(now).start:
+        return _("A weekly report cannot be filed for a future week.")
+    if branch.formed_on is not None and week.end < branch.formed_on:
+        return _("The branch was activated on %(day)s: it files no report for an earlier week.") % {
+            "day": branch.formed_on.isoformat()
+        }
+    return None
 
 
 def plan_items(text: str) -> list[str]:

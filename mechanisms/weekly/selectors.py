@@ -16,7 +16,7 @@ from mechanisms.weekly.models import (
     WeeklyReportReading,
     WeeklyReportStatus,
 )
-from mechanisms.weekly.rules import FILED_STATUSES, Week, plan_items
+from mechanisms.weekly.rules import FILED_STATUSES, Week, owes_report_q, plan_items
 from projects.models import CLOSED_STATUSES, Indicator
 
 
@@ -80,8 +80,7 @@ def weekly_missing(*, user, week: Week, filters: dict | None = None, search: str
     )
     qs = (
         visible_branches(user)
-        .active()
-        .filter(Q(formed_on__isnull=True) | Q(formed_on__lte=week.end))
+        .filter(owes_report_q(week))
         .exclude(Exists(filed))
     )
     batch = filters.get("batch")

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from branches.models import BRANCH_ACTIVE_STATUSES, Branch
+from branches.models import Branch
 from branches.selectors import active_secretary
 from core.history import stamp_history
 from core.workflow import TransitionError, ensure_transition
@@ -43,7 +43,8 @@ from mechanisms.weekly.rules import (
     MAX_CHECKLIST_ITEMS,
     WEEKLY_REPORT_TRANSITIONS,
     Week,
-    current_week,
+    filing_refusal,
+    owes_report,
     plan_items,
     problem_lines,
     report_week,
@@ -116,10 +117,9 @@ def _default_language():
 
 
 def _check_branch_files(branch: Branch, week: Week, *, now=None):
-    if branch.status not in BRANCH_ACTIVE_STATUSES:
-        raise ValidationError(_("Weekly reports are filed only while the branch is active."), code="inactive")
-    if week.start > current_week(now).start:
-        raise ValidationError(_("A weekly report cannot be filed for a future week."), code="future")
+    refusal = filing_refusal(branch, week, now=now)
+    if refusal:
+        raise ValidationError(refusal, code="may_not_file")
 
 
 def _apply_content(report: WeeklyReport, content: WeeklyContent):
@@ -214,7 +214,8 @@ def _submit(report: WeeklyReport, *, by, now=None):
         # Lateness is judged once, by the first submission: a report returned for revision and
         # resubmitted after the deadline was not late.
         report.submitted_at = now
-        report.is_late = now > report.deadline
+        # Late only when the week was owed (a partial first week filed by choice never is).
+        report.is_late = now > report.deadline and owes_report(report.branch, report_week(report))
     resubmission = report.status == S.RETURNED
     report.status = S.SUBMITTED
     report.submitted_by = by

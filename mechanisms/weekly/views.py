@@ -30,7 +30,14 @@ from mechanisms.weekly.forms import (
     WeeklyReportForm,
 )
 from mechanisms.weekly.models import WeeklyReport, WeeklyReportProblem, WeeklyReportStatus
-from mechanisms.weekly.rules import EDITABLE_STATUSES, current_week, parse_week, report_week, week_deadline
+from mechanisms.weekly.rules import (
+    EDITABLE_STATUSES,
+    current_week,
+    filing_refusal,
+    parse_week,
+    report_week,
+    week_deadline,
+)
 from mechanisms.weekly.services import WeeklyReportConflict, WeeklyReportExists
 
 PAGE_SIZE = 25
@@ -120,6 +127,11 @@ def weeklyreport_create(request, branch_pk):
     if request.method != "POST" and existing is not None:
         target = "weeklyreport_edit" if existing.status in EDITABLE_STATUSES else "weeklyreport_detail"
         return redirect(f"mechanisms:{target}", existing.pk)
+    refusal = filing_refusal(branch, week)
+    if request.method != "POST" and refusal:
+        # Say so before the secretary types a whole report (the service refuses on save too).
+        messages.warning(request, refusal)
+        return redirect("mechanisms:secretary_home")
     prefill = sel.weekly_prefill(branch=branch, week=week)
     if request.method == "POST":
         form = WeeklyReportForm(request.POST, indicators=prefill.indicators)

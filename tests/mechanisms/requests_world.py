@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from branches.models import BranchScope, BranchStatus, Front, MembershipRole, Person, WorkField
+from branches.models import Branch, BranchScope, BranchStatus, Front, MembershipRole, Person, WorkField
 from branches.roles import Role
 from branches.services import branch_create, branch_transition, membership_appoint
 from projects.models import ProjectStatus
@@ -68,6 +68,9 @@ def appoint_secretary(*, branch, user, by, unit):
     return person
 
 
+FORMED_DAYS_AGO = 120
+
+
 def make_active_branch(*, committee, by, secretary, unit, name=None, batch=1, with_project=True):
     """An active branch with ``secretary`` appointed and (by default) one project."""
     field = work_field()
@@ -87,6 +90,10 @@ def make_active_branch(*, committee, by, secretary, unit, name=None, batch=1, wi
     project = make_project(branch=branch, by=by) if with_project else None
     if secretary is not None and project is not None:
         branch = branch_transition(branch=branch, to=BranchStatus.ACTIVE, by=by)
+        # A branch at work for a while: it owes the reports of past weeks too (the duty starts
+        # with the first full week after activation, mechanisms.weekly.rules).
+        Branch.objects.filter(pk=branch.pk).update(formed_on=timezone.localdate() - datetime.timedelta(days=FORMED_DAYS_AGO))
+        branch.refresh_from_db()
     return branch, project
 
 
