@@ -28,6 +28,7 @@ print(json.dumps({
     "SECURE_PROXY_SSL_HEADER": settings.SECURE_PROXY_SSL_HEADER,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "CSP": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"],
+    "DB_OPTIONS": settings.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 # Variables a developer's shell (or make test) may have set; each case states its own.
@@ -74,6 +75,10 @@ def test_local_settings_load_with_nothing_in_the_environment():
     assert loaded["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
     # `make run` needs nothing but Python: SQLite and kombu's file-system broker.
     assert loaded["ENGINE"] == "django.db.backends.sqlite3"
+    # Safe for a few users and the worker at once (tests/core/test_sqlite_concurrency.py).
+    assert loaded["DB_OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "PRAGMA journal_mode=WAL" in loaded["DB_OPTIONS"]["init_command"]
+    assert "PRAGMA busy_timeout=" in loaded["DB_OPTIONS"]["init_command"]
     assert loaded["BROKER"].startswith("filesystem://")
     assert loaded["STATIC"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
     assert loaded["LANGUAGE_CODE"] == "zh-hans"
@@ -136,6 +141,7 @@ def test_test_settings_load_on_postgresql_and_redis():
 
     assert loaded["DEBUG"] is False
     assert loaded["ENGINE"] == "django.db.backends.postgresql"
+    assert loaded["DB_OPTIONS"] == {}
     assert loaded["BROKER"] == "redis://127.0.0.1:6379/9"
     assert loaded["AXES_FAILURE_LIMIT"] == 3
     assert loaded["STATIC"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
