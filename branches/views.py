@@ -138,6 +138,7 @@ def branch_detail(request, pk):
     projects = list(selectors.branch_projects(branch))
     for project in projects:
         project.detail_url = _optional_url("projects:project_detail", project.pk)
+    transitions = services.branch_transition_options(branch) if can_manage else []
     return render(
         request,
         "branches/branch_detail.html",
@@ -150,7 +151,9 @@ def branch_detail(request, pk):
             "can_manage": can_manage,
             "can_edit": can_edit,
             "can_log_activity": can_edit and not closed,
-            "transitions": services.branch_transition_options(branch) if can_manage else [],
+            "transitions": transitions,
+            # Dissolving sits apart from the lifecycle moves (the red box at the bottom).
+            "can_dissolve": any(target == BranchStatus.DISSOLVED for target, _blockers in transitions),
             "project_create_url": project_create_url,
             "DISSOLVED": BranchStatus.DISSOLVED,
         },

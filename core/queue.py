@@ -6,11 +6,13 @@ periodic sweep picks up whatever was not sent.
 """
 
 import logging
+import threading
 
 from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+_discovery = threading.Lock()
 
 
 def task_named(name: str):
@@ -18,9 +20,14 @@ def task_named(name: str):
     imports the tasks module that imports it (a task takes ids and calls one service).
 
     A web process has not imported the tasks modules (a worker does at start): the first lookup
-    of an unknown name runs Celery's autodiscovery (every installed app's ``tasks``) once."""
+    of an unknown name runs Celery's autodiscovery (every installed app's ``tasks``) once.
+    One thread at a time: Celery's discovery runs once per process, so a second thread
+    (runserver and gunicorn serve several) that asked while the first was still importing
+    would find the name missing and fail the request."""
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()
+        with _discovery:
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()
     return current_app.tasks[name]
 
 

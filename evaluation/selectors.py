@@ -300,6 +300,11 @@ def own_appraisals(user) -> QuerySet[Appraisal]:
     return Appraisal.objects.filter(person__user=user)
 
 
+def self_assessments_to_write(user) -> QuerySet[Appraisal]:
+    """The user's open appraisals whose self-assessment is still blank (their home points to them)."""
+    return own_appraisals(user).filter(status=AppraisalStatus.OPEN, self_assessment="").select_related("branch")
+
+
 def _role_order():
     return Case(
         *[When(role=role, then=Value(i)) for i, role in enumerate(MembershipRole.values)],

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from branches.models import Front
+from branches.roles import Role
+from branches.selectors import has_role
 from core.forms import BootstrapFormMixin, DateInput
 from evaluation import dashboard as reads
 
@@ -94,6 +96,9 @@ LEVEL_LABELS = {
 def dashboard(request):
     user = request.user
     if not reads.can_see_dashboard(user):
+        if has_role(user, Role.LEADER, Role.DEPARTMENT_STAFF) and not user.organization_id:
+            # Their role is right but their account sits nowhere in the tree: say so.
+            return render(request, "core/no_organization.html")
         raise Http404
     form = DashboardFilterForm(request.GET or None, choices=reads.filter_choices(user))
     scope = reads.make_scope(user, **form.scope_arguments())

@@ -5,16 +5,20 @@ Thin: parse → find the record through a visibility selector (outside it: 404) 
 may act (not allowed: 404) → call a service → redirect with a message, or re-render the form
 with what the user typed and the refusal."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exports import export_response
+from core.views import referring_page
 from mechanisms.common.selectors import record_extras
 from mechanisms.common.web import (
     apply_form_errors,
@@ -58,6 +62,15 @@ def _dispatch_project(request, project_pk) -> Project:
     return project
 
 
+def _cancel_url(request, project) -> str:
+    """Where 取消 on a new session leads: back where the user came from (department staff come
+    from the project page or the list; the cockpit is the 调度长's own), else the project."""
+    fallback = reverse("projects:project_detail", args=[project.pk])
+    back = referring_page(request, default=fallback)
+    # After a refused POST the form is its own referrer: cancelling must leave it.
+    return fallback if urlsplit(back).path == request.path else back
+
+
 @login_required
 def dispatch_create(request, project_pk):
     project = _dispatch_project(request, project_pk)
@@ -81,7 +94,7 @@ def dispatch_create(request, project_pk):
         request,
         "mechanisms/dispatch/dispatch_form.html",
         {"form": form, "project": project, "sections": sel.agenda_sections(agenda), "agenda_count": len(agenda),
-         "dispatch": None},
+         "dispatch": None, "cancel_url": _cancel_url(request, project)},
     )
 
 

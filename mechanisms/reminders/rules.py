@@ -4,15 +4,18 @@ due when, quiet hours, the nudge interval and the idempotency key of a delivery.
 (services) and the pages (selectors) both read them."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mechanisms.common.models import NotificationPreference
 from mechanisms.common.workdays import WorkCalendar
 from mechanisms.dispatch.models import InstructionStatus
 from mechanisms.reminders.models import (
+    Channel,
     Reminder,
     ReminderDelivery,
 )
@@ -207,3 +210,61 @@ def idempotency_key(delivery: ReminderDelivery) -> str:
     """What a receiver may deduplicate on: the same for every try of one send, new for a resend."""
     key = f"reminder-{delivery.reminder_id}-{delivery.channel}"
     return f"{key}-resend-{delivery.resends}" if delivery.resends else key
+
+
+# ---------------------------------------------------------------- a failed delivery, explained
+_HTTP_STATUS = re.compile(r"\bHTTP(?: Error)? (\d{3})\b")
+_SMTP_CODE = re.compile(r"\b([45]\d\d)\b")
+_ROBOT_CODE = re.compile(r"errcode (-?\d+)")
+_UNREACHABLE = ("refused", "name or service not known", "nodename nor servname", "no route to host",
+                "network is unreachable", "temporary failure in name resolution", "getaddrinfo failed")
+
+
+def delivery_error_explanation(channel: str, error: str) -> str:
+    """What went wrong with a delivery, in the reader's language, and what to check.
+
+    ``last_error`` holds what the mail server or the robot said ("HTTP Error 502: Bad Gateway",
+    "SMTP 550 …", "<urlopen error timed out>"): accurate, but meaningless to the department
+    staff who read the reminder log. The raw text stays on the reminder's page for whoever
+    looks after the servers."""
+    text = (error or "").strip()
+    if not text:
+        return ""
+    lower = text.lower()
+    if text == "no e-mail address":
+        return gettext("The recipient has no e-mail address: add one to their account.")
+    if text == "no webhook URL":
+        return gettext("No group-robot address is set for the recipient or their unit.")
+    if "timed out" in lower:
+        return gettext("The server did not answer in time. It may be busy or out of reach from here.")
+    if any(mark in lower for mark in _UNREACHABLE):
+        return gettext("The server could not be reached: check the address and the network connection.")
+    if channel == Channel.EMAIL:
+        code = _SMTP_CODE.search(text)
+        if code and code.group(1).startswith("5"):
+            return gettext(
+                "The mail server refused the message (SMTP %(code)s): the address may not exist or the "
+                "mailbox may be full. Check the recipient’s e-mail address."
+            ) % {"code": code.group(1)}
+        if code:
+            return gettext("The mail server was busy (SMTP %(code)s).") % {"code": code.group(1)}
+        if "accepted nothing" in lower:
+            return gettext("The mail server did not take the message.")
+        return gettext("Sending failed. The technical detail is on the reminder’s page.")
+    status = _HTTP_STATUS.search(text)
+    if status and status.group(1).startswith("5"):
+        return gettext("The group robot’s server had a fault (HTTP %(code)s).") % {"code": status.group(1)}
+    if status and status.group(1) in {"401", "403", "404", "410"}:
+        return gettext(
+            "The group robot refused the address (HTTP %(code)s): it may be wrong, or the robot may "
+            "have been removed from the group. Check the group-robot address."
+        ) % {"code": status.group(1)}
+    if status:
+        return gettext("The group robot’s server answered with an error (HTTP %(code)s).") % {"code": status.group(1)}
+    robot = _ROBOT_CODE.search(text)
+    if robot:
+        return gettext(
+            "The group robot refused the message (error code %(code)s): check the robot’s security "
+            "settings (keywords, signature or IP allow-list)."
+        ) % {"code": robot.group(1)}
+    return gettext("Sending failed. The technical detail is on the reminder’s page.")

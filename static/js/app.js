@@ -18,6 +18,14 @@
       setTimeout(function () { b.disabled = true; }, 0);
     });
   });
+  // "Go back" on the error pages: the browser's own back keeps what the user typed into the
+  // form they came from; the link's href (the referring page, or home) is for a fresh tab.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-history-back]");
+    if (!link || window.history.length < 2) return;
+    event.preventDefault();
+    window.history.back();
+  });
   // Destructive actions ask first: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -28,6 +28,7 @@ print(json.dumps({
     "SECURE_PROXY_SSL_HEADER": settings.SECURE_PROXY_SSL_HEADER,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "CSP": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"],
+    "DB_OPTIONS": settings.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 # Variables a developer's shell (or make test) may have set; each case states its own.
@@ -69,15 +70,66 @@ def _production_env(**overrides) -> dict:
 def test_local_settings_load_with_nothing_in_the_environment():
     loaded = _load("config.settings.local")
 
-    assert loaded["DEBUG"] is True
+    # `make run` is what an evaluator sees first: no debug pages unless a developer asks.
+    assert loaded["DEBUG"] is False
+    assert loaded["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
     # `make run` needs nothing but Python: SQLite and kombu's file-system broker.
     assert loaded["ENGINE"] == "django.db.backends.sqlite3"
+    # Safe for a few users and the worker at once (tests/core/test_sqlite_concurrency.py).
+    assert loaded["DB_OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "PRAGMA journal_mode=WAL" in loaded["DB_OPTIONS"]["init_command"]
+    assert "PRAGMA busy_timeout=" in loaded["DB_OPTIONS"]["init_command"]
     assert loaded["BROKER"].startswith("filesystem://")
     assert loaded["STATIC"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
     assert loaded["LANGUAGE_CODE"] == "zh-hans"
     assert loaded["TIME_ZONE"] == "Asia/Shanghai"
     assert loaded["SESSION_COOKIE_AGE"] == 30 * 60
     assert loaded["SESSION_ABSOLUTE_TIMEOUT"] == 12 * 60 * 60
+
+
+@pytest.mark.parametrize("variable", ["DJANGO_DEBUG", "DEBUG"])
+def test_debug_is_the_developers_explicit_choice(variable):
+    assert _load("config.settings.local", **{variable: "1"})["DEBUG"] is True
+
+
+DEMO_PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+client = Client()
+css = client.get("/static/css/app.css")
+missing = client.get("/no-such-page/")
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "css": css.status_code,
+    "css_body": b"".join(css.streaming_content).decode()[:200],
+    "missing": missing.status_code,
+    "missing_html": missing.content.decode(),
+}))
+"""
+
+
+def test_the_demo_serves_static_files_and_chinese_errors_with_debug_off(tmp_path):
+    """`make run`'s settings: whitenoise serves the source static files (no collectstatic) and
+    an unknown page is the product's Chinese 404, not Django's list of URL patterns."""
+    env = _env(
+        "config.settings.local",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    result = _run([sys.executable, "-c", DEMO_PROBE], env)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert seen["DEBUG"] is False
+    assert seen["css"] == 200 and "--party-red" in seen["css_body"]
+    assert seen["missing"] == 404
+    assert "页面不存在" in seen["missing_html"] and "URLconf" not in seen["missing_html"]
+    assert "No directory at" not in result.stderr
 
 
 def test_test_settings_load_on_postgresql_and_redis():
@@ -89,6 +141,7 @@ def test_test_settings_load_on_postgresql_and_redis():
 
     assert loaded["DEBUG"] is False
     assert loaded["ENGINE"] == "django.db.backends.postgresql"
+    assert loaded["DB_OPTIONS"] == {}
     assert loaded["BROKER"] == "redis://127.0.0.1:6379/9"
     assert loaded["AXES_FAILURE_LIMIT"] == 3
     assert loaded["STATIC"] == "django.contrib.staticfiles.storage.StaticFilesStorage"

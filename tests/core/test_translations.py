@@ -97,3 +97,89 @@ def test_po_compiles_and_committed_mo_matches_it(tmp_path):
         f"{MO.relative_to(ROOT)} is stale: run `make messages` (compilemessages) and commit it. "
         f"{len(stale)} entries differ, e.g. {stale[:10]!r}"
     )
+
+
+# ---------------------------------------------------------------- Chinese punctuation
+# A Chinese sentence takes full-width marks (，。：；（）); ASCII ones read as a typo to a Chinese
+# office ("预计2027-01-08完成, 比截止日期晚6天.", "统计期间:"). A mark counts as part of a Chinese
+# sentence when a Chinese character or mark stands next to it (spaces aside), or when it ends
+# a message that contains Chinese. Decimals, times and file extensions (1.5, 10:00, .xlsx) are
+# not sentences.
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+HAN = re.compile("[\u4e00-\u9fff]")
+NEXT_TO_CJK = re.compile(f"[{CJK}]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sd]|\{\w*\}")
+ASCII_MARK = re.compile(r"[,.:;()]")
+
+
+def ascii_marks_in_chinese(text: str) -> list[str]:
+    """The ASCII , . : ; ( ) of ``text`` that sit in Chinese, each with a little context."""
+    if not HAN.search(text):
+        return []
+    text = PLACEHOLDER.sub("\x00", text)
+    found = []
+    for match in ASCII_MARK.finditer(text):
+        i, mark = match.start(), match.group()
+        following = text[i + 1 : i + 2]
+        if mark == "." and re.match(r"[A-Za-z0-9]", following):
+            continue  # 1.5, .xlsx
+        if mark == ":" and re.match(r"[0-9]", following) and re.match(r"[0-9]", text[i - 1 : i]):
+            continue  # 10:00
+        before, after = text[:i].rstrip(" "), text[i + 1 :].lstrip(" ")
+        chinese_before = bool(before) and bool(NEXT_TO_CJK.match(before[-1]))
+        chinese_after = bool(after) and bool(NEXT_TO_CJK.match(after[0]))
+        ends_sentence = mark in ".:;" and not after
+        if chinese_before or chinese_after or ends_sentence:
+            found.append(text[max(0, i - 8) : i + 8].replace("\x00", "…"))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "bad"),
+    [
+        ("预计%(on)s完成, 比截止日期晚%(n)s天.", True),
+        ("统计期间:", True),
+        ("第1批 (共3批)", True),
+        ("导出Excel.", True),
+        ("攻坚支部不关联产业链。", False),
+        ("Excel 文件（.xlsx）", False),
+        ("每周五17:00截止，进度完成1.5倍。", False),
+        ("%(a)s · %(b)s", False),
+    ],
+)
+def test_the_punctuation_check_tells_chinese_from_numbers(text, bad):
+    assert bool(ascii_marks_in_chinese(text)) is bad
+
+
+def test_chinese_messages_use_chinese_punctuation():
+    _require(MO)
+    with MO.open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)._catalog
+    offending = []
+    for key, text in catalogue.items():
+        marks = ascii_marks_in_chinese(text)
+        if marks:
+            msgid = key[0] if isinstance(key, tuple) else key
+            offending.append(f"{msgid.split(chr(4))[-1]!r} → {text!r}: {marks}")
+    assert not offending, (
+        f"ASCII punctuation inside Chinese in {PO.relative_to(ROOT)} (use ，。：；（）):\n" + "\n".join(offending[:30])
+    )
+
+
+# A template that writes ASCII punctuation next to a translated piece shows it inside Chinese:
+# "{% translate "Period" %}: {{ x }}" reads "统计期间: 本月". Put the mark into the message, or use
+# {% load punctuation %}{% colon %} / {% comma %} / {% period %}, which follow the language.
+TEMPLATES = ROOT / "templates"
+MARK_AFTER_TRANSLATED = re.compile(r"\{% (?:translate\b[^%]*|endblocktranslate) %\}(?:</\w+>)*[,.:;](?=[\s<{]|$)", re.M)
+MARK_BEFORE_TRANSLATED = re.compile(r"(?:%\}|\}\}|>)[,.:;]\s*(?:<[^/][^>]*>\s*)*\{% (?:translate|blocktranslate)\b")
+
+
+def test_templates_put_no_ascii_punctuation_next_to_a_translated_piece():
+    offending = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text()
+        for pattern in (MARK_AFTER_TRANSLATED, MARK_BEFORE_TRANSLATED):
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                offending.append(f"{path.relative_to(ROOT)}:{line}: {match.group()[-60:]}")
+    assert not offending, "ASCII punctuation next to translated text (use {% colon %} and friends):\n" + "\n".join(offending)

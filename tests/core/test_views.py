@@ -22,6 +22,17 @@ def test_home_explains_an_account_without_a_role(client, make_user):
     assert "core/no_role.html" in [t.name for t in response.templates]
 
 
+def test_staff_without_an_organization_are_told_why_not_given_a_404(client, make_user):
+    client.force_login(make_user(username="wuzuzhi", role="department_staff", organization=None))
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "core/no_organization.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert "您的账号尚未关联组织" in html and "请联系系统管理员" in html
+
+
 def test_unknown_page_is_a_404_in_the_site_layout(client, make_user):
     client.force_login(make_user(username="chenming", full_name="陈明"))
 

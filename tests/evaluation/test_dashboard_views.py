@@ -68,10 +68,16 @@ def test_leaders_and_staff_see_it_other_roles_get_a_404_anonymous_the_login(w):
     )
 
 
-def test_a_leader_without_an_organization_has_no_jurisdiction_and_gets_a_404(make_user):
+def test_a_leader_without_an_organization_is_told_why_there_is_nothing_to_see(make_user):
     floating = make_user(role=Role.LEADER, organization=None)
 
-    assert english_client(floating).get(URL).status_code == 404
+    response = english_client(floating).get(URL)
+
+    # No jurisdiction, so no figures; but a bare 404 would leave them wondering what is broken.
+    assert response.status_code == 200
+    assert "core/no_organization.html" in [t.name for t in response.templates]
+    assert "Your account has no organization" in response.content.decode()
+    assert english_client(floating).get("/").content.decode().count('data-testid="no-organization"') == 1
 
 
 def test_it_is_the_landing_page_of_leaders_and_staff(w):
@@ -101,6 +107,29 @@ def test_the_page_shows_the_hand_counted_figures(w):
     assert 'data-testid="kpi-satisfaction">67%<' in html
     assert html.count('data-testid="league-row"') == 3
     assert "泰兴" not in html  # city B is nowhere on city A's page
+
+
+def test_leaders_are_told_their_view_is_read_only(w):
+    leader_page = english_client(w.leader).get(URL).content.decode()
+    staff_page = english_client(w.staff).get(URL).content.decode()
+
+    assert 'data-testid="read-only"' in leader_page and "Read-only view" in leader_page
+    assert 'data-testid="read-only"' not in staff_page
+
+
+def test_overdue_problems_link_to_them_but_a_zero_is_no_link(w, org_tree, make_user):
+    html = english_client(w.leader).get(URL).content.decode()
+    assert re.search(r'<a href="[^"]+" data-testid="problems-overdue" data-count="1">1 problem past its deadline</a>', html)
+    # Chinese punctuation between the pieces of the line, in Chinese.
+    chinese = Client()
+    chinese.force_login(w.leader)
+    line = re.search(r'data-testid="problems-now">(.*?)</p>', chinese.get(URL).content.decode(), re.S).group(1)
+    assert "当前：" in line and "，" in line and line.strip().endswith("。")
+
+    quiet_town = make_user(role=Role.DEPARTMENT_STAFF, organization=org_tree["town_a"])
+    html = english_client(quiet_town).get(URL).content.decode()
+    assert '<span data-testid="problems-overdue" data-count="0">0 problems past their deadline</span>' in html
+    assert not re.search(r'<a [^>]*data-testid="problems-overdue"', html)
 
 
 def test_the_red_count_links_to_the_red_projects_in_progress(w):

@@ -284,6 +284,19 @@ def test_member_sees_their_own_appraisals(world, client_for):
     assert world.branch.name in html and "Write my self-assessment" in html
 
 
+def test_a_member_is_pointed_to_their_open_self_assessment_on_arriving(world, client_for):
+    appraisal = world.appraisals["李娟"]
+    member = client_for(world.member)
+
+    home = member.get("/", follow=True).content.decode()
+
+    write = reverse("evaluation:appraisal_self", args=[appraisal.pk])
+    assert f'<a href="{write}" data-testid="self-assessment-pointer">Write it now</a>' in home
+    assert world.branch.name in home
+    services.appraisal_self_assess(appraisal=appraisal, text="包联10户全部签约。", by=world.member)
+    assert "self-assessment-pointer" not in member.get("/", follow=True).content.decode()
+
+
 def test_print_view_is_the_appraisal_form(world, client_for):
     appraisal = w.complete_appraisal(world.appraisals["李娟"], secretary=world.secretary, staff=world.staff)
 

@@ -1,5 +1,8 @@
 """``make run``: migrate, load the demo, serve on 127.0.0.1:8000 with a Celery worker and beat.
 
+It serves the way production serves (config/settings/local.py): DEBUG off unless DJANGO_DEBUG=1,
+static files through whitenoise, the Chinese error pages.
+
 The worker runs embedded beat on whatever broker the settings name (kombu's filesystem broker
 under var/ by default, so nothing but Python is needed). Ctrl-C stops everything started here.
 """
@@ -26,7 +29,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("数据库已迁移 / database migrated"))
         call_command("seed_demo")
         worker = None if no_worker else self._start_worker()
-        self.stdout.write(self.style.SUCCESS(f"\n  打开 / open:  http://{addrport}/\n"))
+        self.stdout.write(self.style.SUCCESS(f"\n  打开 / open:  http://{addrport}/"))
+        if settings.DEBUG:
+            self.stdout.write(self.style.WARNING("  调试模式已开启 / DEBUG is on (Django's debug pages are shown)\n"))
+        else:
+            self.stdout.write("  与正式环境一样关闭调试模式；开发时可设 DJANGO_DEBUG=1 / DEBUG off as in production\n")
         try:
             call_command("runserver", addrport, use_reloader=False, use_threading=True)
         except KeyboardInterrupt:

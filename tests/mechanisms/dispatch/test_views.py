@@ -50,6 +50,20 @@ def sheet_rows(response):
 
 # ---------------------------------------------------------------- recording a session
 class TestRecordDispatch:
+    def test_cancel_leads_back_where_staff_came_from_never_to_the_cockpit(self, world, client):
+        # The cockpit is the 调度长's own page: for department staff it is a 404.
+        url = reverse("mechanisms:dispatch_create", args=[world.project.pk])
+        came_from = f"http://testserver{reverse('mechanisms:dispatch_list')}"
+        login(client, world.staff)
+
+        from_the_list = client.get(url, headers={"referer": came_from}).content.decode()
+        straight_in = client.get(url).content.decode()
+
+        assert f'href="{came_from}" data-testid="cancel"' in from_the_list
+        project_page = reverse("projects:project_detail", args=[world.project.pk])
+        assert f'href="{project_page}" data-testid="cancel"' in straight_in
+        assert client.get(reverse("mechanisms:cockpit")).status_code == 404
+
     def test_the_form_shows_the_agenda(self, world, client):
         make_indicator(project=world.project, by=world.staff, name="搬迁户数", target="225", current="10")
         make_problem(project=world.project, by=world.secretary, title="补偿标准争议")

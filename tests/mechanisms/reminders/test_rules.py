@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import translation
 
 from branches.models import BranchStatus
 from mechanisms.models import (
@@ -23,6 +24,7 @@ from mechanisms.models import (
     WeeklyReport,
     WeeklyReportStatus,
 )
+from mechanisms.reminders.rules import delivery_error_explanation
 from mechanisms.reminders.services import deliveries_send, reminder_sweep
 from projects.models import Project
 from tests.mechanisms.reminders_world import RobotServer, at, free_port, seed_calendar
@@ -421,3 +423,27 @@ def test_both_claim_paths_deliver_the_same(world, only, monkeypatch, path):
     ]
     assert of_kind(ReminderKind.NUDGE).get().due_at == at(2026, 11, 24, 12, 0)  # the secretary's quiet hours
     assert Notification.objects.filter(recipient=world.chief, kind="reminder").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("channel", "error", "expected"),
+    [
+        ("webhook", "HTTP Error 502: Bad Gateway", "The group robot’s server had a fault (HTTP 502)."),
+        ("webhook", "HTTP Error 404: Not Found", "The group robot refused the address (HTTP 404)"),
+        ("webhook", "HTTP 302", "answered with an error (HTTP 302)"),
+        ("webhook", "robot answered errcode 310000: keywords not in content", "error code 310000"),
+        ("webhook", "<urlopen error [Errno 111] Connection refused>", "could not be reached"),
+        ("webhook", "<urlopen error timed out>", "did not answer in time"),
+        ("webhook", "no webhook URL", "No group-robot address"),
+        ("email", "SMTP 550 mailbox unavailable", "refused the message (SMTP 550)"),
+        ("email", "{'a@b.cn': (450, b'try later')}", "was busy (SMTP 450)"),
+        ("email", "no e-mail address", "has no e-mail address"),
+        ("email", "the mail backend accepted nothing", "did not take the message"),
+        ("email", "something odd", "Sending failed"),
+        ("email", "", ""),
+    ],
+)
+def test_a_failed_delivery_is_explained_in_words(channel, error, expected):
+    with translation.override("en"):
+        explanation = delivery_error_explanation(channel, error)
+    assert expected in explanation if expected else explanation == ""

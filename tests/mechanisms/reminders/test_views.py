@@ -123,6 +123,28 @@ def test_resend_in_app_and_email_is_recorded_with_who_resent(world, client, djan
 
 
 @pytest.mark.django_db
+def test_a_failed_delivery_is_explained_in_chinese_and_the_link_is_not_a_bare_path(world, client):
+    reminder = make_reminder(world.chief, channels=(("in_app", "sent"), ("email", "failed")))
+    ReminderDelivery.objects.create(
+        reminder=reminder, channel=Channel.WEBHOOK, status=DeliveryStatus.FAILED, attempts=5,
+        target="https://oapi.dingtalk.example/robot/send?access_token=x", last_error="HTTP Error 502: Bad Gateway",
+    )
+    client_for(client, world.staff)
+
+    log = client.get(LOG).content.decode()
+    detail = client.get(reverse("mechanisms:reminder_detail", args=[reminder.pk])).content.decode()
+
+    for page in (log, detail):
+        assert "邮件服务器拒收了这封邮件（SMTP 550）" in page
+        assert "群机器人服务器出现故障（HTTP 502）" in page
+    assert "HTTP Error 502" not in log
+    # The raw text stays on the reminder's page, marked as technical, for whoever runs the servers.
+    assert "技术信息：<code>HTTP Error 502: Bad Gateway</code>" in detail
+    assert '<a href="/projects/1/" data-testid="reminder-link">打开相关页面</a>' in detail
+    assert ">/projects/1/<" not in detail
+
+
+@pytest.mark.django_db
 def test_resend_must_be_a_post(world, client):
     reminder = make_reminder(world.chief)
     client_for(client, world.staff)
