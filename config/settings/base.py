@@ -85,6 +85,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# PostgreSQL's JIT compiles the plans of the costly visibility queries (dashboard, lists) for
+# 1–3 s at province scale, more than running them takes (docs/deployment.md, issue 14): off
+# for the application's connections, unless DATABASE_URL's own options set jit (or
+# DATABASE_JIT_OFF=false, behind a pooler that refuses startup options).
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")) and env.bool("DATABASE_JIT_OFF", default=True):
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in _pg_options.get("options", ""):
+        _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "branches.User"
