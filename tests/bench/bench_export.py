@@ -14,6 +14,7 @@ DATABASE_URL (``BENCH_DB_NAME``, default ``gongjian_bench_export``; dropped at t
 ``BENCH_KEEP_DB=1``), bulk-loads ``BENCH_EXPORT_ROWS`` weekly reports (1,000 branches, one
 report a week each) and times ``core.exports.export_job_run`` of the weekly-report export for a
 province staff user: the query, the rows built by the export's builder, the workbook, the file.
+``BENCH_EXPORT_WRITER=openpyxl`` runs it with the writer of before (openpyxl's write-only mode).
 
     DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python tests/bench/bench_export.py [writer|worker]
 """
@@ -51,7 +52,7 @@ def sample_rows(count: int) -> list[list]:
     ]
 
 
-def openpyxl_write_xlsx(stream, *, title, headers, rows) -> int:
+def openpyxl_write_xlsx(stream, *, title, headers, rows, **_ignored) -> int:
     """The exports' writer before issue 14: openpyxl's write-only mode, one Cell a value."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -162,8 +163,12 @@ def bench_worker():
     try:
         from django.db import connection
 
+        from core import exports
         from core.exports import export_job_run
         from core.models import ExportJob
+
+        if os.environ.get("BENCH_EXPORT_WRITER") == "openpyxl":
+            exports.write_xlsx = openpyxl_write_xlsx
 
         count = rows_wanted()
         began = time.perf_counter()
@@ -183,7 +188,8 @@ def bench_worker():
                 job = export_job_run(job_id=job.pk)
                 elapsed = time.perf_counter() - began
                 assert job.status == "done", job.error
-                print(f"| export_job_run (weekly reports) | {job.progress:,} | {elapsed:.2f} | {job.progress / elapsed:,.0f} |")
+                label = f"export_job_run (weekly reports, {os.environ.get('BENCH_EXPORT_WRITER') or 'streaming'} writer)"
+                print(f"| {label} | {job.progress:,} | {elapsed:.2f} | {job.progress / elapsed:,.0f} |")
     finally:
         from django.db import connections
 
