@@ -7,9 +7,11 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import BRANCH_ENDED_STATUSES, Branch, Light, Membership, MembershipRole
 from branches.roles import Role
@@ -49,44 +51,97 @@ def project_light_figures(project: Project, *, today: datetime.date | None = Non
     return compute_light(today=today or timezone.localdate(), **inputs)
 
 
-@transaction.atomic
-def branch_refresh_light(*, branch: Branch) -> str:
-    """A branch's light is the worst light of its open projects."""
-    # Serialize per branch: two projects refreshed at once must not each miss the other's light.
-    Branch.objects.select_for_update().filter(pk=branch.pk).values_list("pk", flat=True).first()
-    lights = set(
-        Project.objects.filter(branch=branch).exclude(status__in=CLOSED_STATUSES).values_list("light", flat=True)
-    )
-    worst = max(lights, key=lambda light: LIGHT_SEVERITY[light], default=Light.GREEN)
-    if branch.light != worst:
-        Branch.objects.filter(pk=branch.pk).update(light=worst)
-        branch.light = worst
+def branches_refresh_lights(branch_ids) -> dict[int, str]:
+    """Store each branch's light, the worst light of its open projects; returns id → light.
+
+    Locks the branches (in id order, so two refreshes of overlapping sets cannot deadlock) for
+    the rest of the caller's transaction: two projects refreshed at once must not each miss the
+    other's light. One lock, one read and at most one update per light, however many branches."""
+    branch_ids = sorted(set(branch_ids))
+    if not branch_ids:
+        return {}
+    stored = dict(Branch.objects.select_for_update().filter(pk__in=branch_ids).order_by("pk").values_list("pk", "light"))
+    lights: dict[int, set] = {pk: set() for pk in stored}
+    open_projects = Project.objects.filter(branch_id__in=branch_ids).exclude(status__in=CLOSED_STATUSES)
+    for branch_id, light in open_projects.order_by().values_list("branch_id", "light"):
+        lights[branch_id].add(light)
+    worst = {pk: max(seen, key=lambda light: LIGHT_SEVERITY[light], default=Light.GREEN) for pk, seen in lights.items()}
+    moved: dict[str, list[int]] = {}
+    for pk, light in worst.items():
+        if stored[pk] != light:
+            moved.setdefault(light, []).append(pk)
+    for light, pks in moved.items():
+        Branch.objects.filter(pk__in=pks).update(light=light)
     return worst
 
 
 @transaction.atomic
+def branch_refresh_light(*, branch: Branch) -> str:
+    """A branch's light is the worst light of its open projects."""
+    worst = branches_refresh_lights([branch.pk]).get(branch.pk, branch.light)
+    branch.light = worst
+    return worst
+
+
+def _light_rows(project_ids) -> tuple[dict, dict, dict]:
+    """The indicators, readings and milestones of ``project_ids``, by project, in three reads."""
+    indicators: dict[int, list] = {pk: [] for pk in project_ids}
+    milestones: dict[int, list] = {pk: [] for pk in project_ids}
+    readings: dict[int, list] = {}
+    for indicator in Indicator.objects.filter(project_id__in=project_ids).order_by("project_id", "id"):
+        indicators[indicator.project_id].append(indicator)
+    # In the order they were entered: within a date the last one counts, as for current_value.
+    rows = IndicatorReading.objects.filter(indicator__project_id__in=project_ids).order_by("recorded_on", "id")
+    for ind_id, on, value in rows.values_list("indicator_id", "recorded_on", "value"):
+        readings.setdefault(ind_id, []).append((on, value))
+    for milestone in Milestone.objects.filter(project_id__in=project_ids).order_by("project_id", "due_on", "id"):
+        milestones[milestone.project_id].append(milestone)
+    return indicators, readings, milestones
+
+
+@transaction.atomic
+def projects_refresh_lights(projects, *, today: datetime.date | None = None) -> dict[int, tuple[str, str]]:
+    """Recompute and store the light of each of ``projects``, then their branches' lights once
+    each; returns project id → (old light, new light) so callers can react to a project turning
+    red. A fixed number of statements however many projects: three reads of their figures, one
+    update of the projects, one lock and refresh of their branches."""
+    projects = list({project.pk: project for project in projects}.values())
+    if not projects:
+        return {}
+    today_or_now = today or timezone.localdate()
+    now = timezone.now()
+    open_ids = [p.pk for p in projects if p.status not in CLOSED_STATUSES]
+    indicators, readings, milestones = _light_rows(open_ids) if open_ids else ({}, {}, {})
+    moves = {}
+    for project in projects:
+        old = project.light
+        if project.status in CLOSED_STATUSES:
+            result_light, progress, forecast = Light.GREEN, project.progress, project.forecast_on
+        else:
+            inputs = light_inputs(project, indicators[project.pk], milestones[project.pk], readings)
+            result = compute_light(today=today_or_now, **inputs)
+            result_light, progress, forecast = result.light, result.progress, result.forecast_on
+        if result_light != Light.RED:
+            red_since = None
+        elif old == Light.RED and project.red_since:
+            red_since = project.red_since
+        else:
+            red_since = today_or_now
+        project.light, project.progress, project.forecast_on = result_light, progress, forecast
+        project.red_since, project.light_computed_at = red_since, now
+        moves[project.pk] = (old, result_light)
+    Project.objects.bulk_update(projects, ["light", "progress", "forecast_on", "light_computed_at", "red_since"])
+    worst = branches_refresh_lights(p.branch_id for p in projects)
+    for project in projects:
+        if Project.branch.is_cached(project) and project.branch_id in worst:
+            project.branch.light = worst[project.branch_id]
+    return moves
+
+
 def project_refresh_light(*, project: Project, today: datetime.date | None = None) -> tuple[str, str]:
     """Recompute and store the light; returns (old light, new light) so callers can react to a
     project turning red."""
-    old = project.light
-    if project.status in CLOSED_STATUSES:
-        result_light, progress, forecast = Light.GREEN, project.progress, project.forecast_on
-    else:
-        result = project_light_figures(project, today=today)
-        result_light, progress, forecast = result.light, result.progress, result.forecast_on
-    if result_light != Light.RED:
-        red_since = None
-    elif old == Light.RED and project.red_since:
-        red_since = project.red_since
-    else:
-        red_since = today or timezone.localdate()
-    Project.objects.filter(pk=project.pk).update(
-        light=result_light, progress=progress, forecast_on=forecast, light_computed_at=timezone.now(), red_since=red_since
-    )
-    project.light, project.progress, project.forecast_on = result_light, progress, forecast
-    project.red_since = red_since
-    branch_refresh_light(branch=project.branch)
-    return old, result_light
+    return projects_refresh_lights([project], today=today)[project.pk]
 
 
 def project_schedule_dispatch(*, project: Project, held_on: datetime.date) -> datetime.date:
@@ -235,25 +290,70 @@ def indicator_record_reading(
     source: str = ReadingSource.MANUAL,
 ) -> IndicatorReading:
     """Record a reading; the indicator's current value is its latest reading by date."""
-    # Lock the indicator: two readings at once must not leave current_value on the older one.
-    indicator = Indicator.objects.select_for_update(of=("self",)).select_related("project__branch").get(pk=indicator.pk)
-    _refuse_if_closed(indicator.project, _("Readings cannot be recorded on a closed project."))
+    return indicators_record_readings(
+        values=[(indicator, value)], by=by, recorded_on=recorded_on, note=note, source=source
+    )[0]
+
+
+@transaction.atomic
+def indicators_record_readings(
+    *,
+    values,
+    by,
+    recorded_on: datetime.date | None = None,
+    note: str = "",
+    source: str = ReadingSource.MANUAL,
+) -> list[IndicatorReading]:
+    """Record readings of several indicators at once (a weekly report's values): ``values`` is a
+    list of (indicator, value); returns the readings in that order.
+
+    Whatever the number of values, a fixed number of statements: one lock of the indicators, the
+    readings and their history written in bulk, the current values that move (and their
+    history) in bulk, then one light refresh of each project touched and one lock and refresh
+    of their branches (``projects_refresh_lights``)."""
+    values = list(values)
+    if not values:
+        return []
     recorded_on = recorded_on or timezone.localdate()
     if recorded_on > timezone.localdate():
         raise ValidationError({"recorded_on": _("A reading cannot be dated in the future.")}, code="future")
-    reading = IndicatorReading(
-        indicator=indicator, value=value, recorded_on=recorded_on, recorded_by=by, note=note, source=source
-    )
-    reading.full_clean()
-    stamp_history(reading, by=by)
-    reading.save()
-    latest = indicator.readings.order_by("-recorded_on", "-id").first()
-    if latest is not None and indicator.current_value != latest.value:
-        indicator.current_value = latest.value
-        stamp_history(indicator, by=by)
-        indicator.save(update_fields=["current_value", "updated_at"])
-    project_refresh_light(project=indicator.project)
-    return reading
+    # Lock the indicators (in id order: two reports of one branch at once cannot deadlock): two
+    # readings at once must not leave current_value on the older one.
+    locked = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.select_for_update(of=("self",))
+        .select_related("project__branch")
+        .filter(pk__in={indicator.pk for indicator, _value in values})
+        .order_by("pk")
+    }
+    readings = []
+    for indicator, value in values:
+        indicator = locked[indicator.pk]
+        _refuse_if_closed(indicator.project, _("Readings cannot be recorded on a closed project."))
+        reading = IndicatorReading(
+            indicator=indicator, value=value, recorded_on=recorded_on, recorded_by=by, note=note, source=source
+        )
+        # The indicator and the author are the rows just read: checking that they exist would
+        # cost two statements a reading.
+        reading.full_clean(exclude=["indicator", "recorded_by"])
+        stamp_history(reading, by=by)
+        readings.append(reading)
+    bulk_create_with_history(readings, IndicatorReading, default_user=by)
+    latest = IndicatorReading.objects.filter(indicator=OuterRef("pk")).order_by("-recorded_on", "-id")
+    now = timezone.now()
+    moved = []
+    for pk, value in Indicator.objects.filter(pk__in=list(locked)).annotate(
+        latest=Subquery(latest.values("value")[:1])
+    ).values_list("pk", "latest"):
+        indicator = locked[pk]
+        if value is not None and indicator.current_value != value:
+            indicator.current_value, indicator.updated_at = value, now
+            stamp_history(indicator, by=by)
+            moved.append(indicator)
+    if moved:
+        bulk_update_with_history(moved, Indicator, ["current_value", "updated_at"], default_user=by)
+    projects_refresh_lights([indicator.project for indicator in locked.values()])
+    return readings
 
 
 @transaction.atomic

@@ -97,6 +97,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000",
         }
     )
+# PostgreSQL's JIT compiles the plans of the costly visibility queries (dashboard, lists) for
+# 1–3 s at province scale, more than running them takes (docs/deployment.md, issue 14): off
+# for the application's connections, unless DATABASE_URL's own options set jit (or
+# DATABASE_JIT_OFF=false, behind a pooler that refuses startup options).
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")) and env.bool("DATABASE_JIT_OFF", default=True):
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in _pg_options.get("options", ""):
+        _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "branches.User"
@@ -118,12 +126,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions: 30 minutes idle (the cookie is refreshed on every request), 12 hours absolute
-# (enforced by core.middleware.SessionTimeoutMiddleware).
+# Sessions: 30 minutes idle, 12 hours absolute (core.middleware.SessionTimeoutMiddleware). The
+# session row and cookie are refreshed at most once a SESSION_REFRESH_INTERVAL, not on every
+# request (issue 14), so a session ends between 29 and 30 minutes after the last request.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_REFRESH_INTERVAL = env.int("SESSION_REFRESH_INTERVAL", default=60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 # django-axes: lock an account (per username + IP) after repeated failures.

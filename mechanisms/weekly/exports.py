@@ -5,21 +5,34 @@ from django.utils.translation import gettext as _
 
 from core.exports import ExportData, register_export
 from mechanisms.weekly.filters import missing_report_rows, weekly_report_rows
+from mechanisms.weekly.models import WeeklyReportStatus
+
+# What the export reads of each report: its own columns and the two names, not every field of the
+# report, its branch and two users (a million rows at province scale, issue 14).
+_EXPORT_FIELDS = (
+    "iso_year", "iso_week", "status", "submitted_at", "is_late", "no_significant_change", "work_done", "problems_met",
+    "next_week_plan", "support_needed", "review_comment", "branch__name", "branch__batch", "reviewed_by__username",
+    "reviewed_by__full_name", "reviewed_by__first_name", "reviewed_by__last_name",
+)
 
 
 @register_export("weekly_reports")
 def weeklyreport_export_data(user, params) -> ExportData:
     _form, reports = weekly_report_rows(user, params)
+    reports = reports.select_related(None).select_related("branch", "reviewed_by").only(*_EXPORT_FIELDS)
     headers = [
         _("Week"), _("Branch"), _("Batch"), _("Secretary"), _("Status"), _("Submitted at"), _("Late"),
         _("No significant change"), _("Work done"), _("Problems met"), _("Next week's plan"),
         _("Support needed"), _("Reviewed by"), _("Review comment"),
     ]
+    # Translated once, not once a row.
+    yes, no = _("Yes"), _("No")
+    statuses = {value: str(label) for value, label in WeeklyReportStatus.choices}
     rows = (
         [
             f"{r.iso_year}-W{r.iso_week:02d}", r.branch.name, r.branch.batch, r.secretary_name or "",
-            r.get_status_display(), r.submitted_at, _("Yes") if r.is_late else _("No"),
-            _("Yes") if r.no_significant_change else _("No"), r.work_done, r.problems_met, r.next_week_plan,
+            statuses.get(r.status, r.status), r.submitted_at, yes if r.is_late else no,
+            yes if r.no_significant_change else no, r.work_done, r.problems_met, r.next_week_plan,
             r.support_needed, r.reviewed_by.get_full_name() if r.reviewed_by_id else "", r.review_comment,
         ]
         for r in reports.iterator(chunk_size=2000)

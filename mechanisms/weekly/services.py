@@ -8,7 +8,7 @@ Rules kept here (and tested without HTTP):
 * an edit names the ``version`` it was based on; a stale edit raises ``WeeklyReportConflict``
   and changes nothing, so the caller can show the user their text and what changed;
 * the indicator readings of a report are recorded on the project when it is submitted
-  (``projects.services.indicator_record_reading``), so they move the project's light;
+  (``projects.services.indicators_record_readings``), so they move the project's light;
 * a report is late when its first submission comes after the week's deadline
   (settings ``WEEKLY_REPORT_DEADLINE``: weekday and time, default Friday 17:00, in the
   product's time zone).
@@ -23,10 +23,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Branch
 from branches.selectors import active_secretary
-from core.history import stamp_history
+from core.history import delete_with_history, stamp_history
 from core.workflow import TransitionError, ensure_transition
 from mechanisms.common.models import NotificationKind
 from mechanisms.common.services import notify
@@ -52,7 +53,7 @@ from mechanisms.weekly.rules import (
 )
 from mechanisms.weekly.selectors import branch_open_indicators, previous_report
 from projects.models import CLOSED_STATUSES, ReadingSource
-from projects.services import indicator_record_reading
+from projects.services import indicators_record_readings
 
 S = WeeklyReportStatus
 
@@ -129,31 +130,42 @@ def _apply_content(report: WeeklyReport, content: WeeklyContent):
     report.no_significant_change = bool(content.no_significant_change)
 
 
-def _sync_readings(report: WeeklyReport, readings: dict):
+def _sync_readings(report: WeeklyReport, readings: dict, *, by, new: bool = False):
     """Keep one reading row per indicator whose value the report changes.
 
     A value equal to the indicator's current value is not a change and is not kept, unless the
     row was already recorded on the project by an earlier submission (it is part of the
-    report's record then)."""
+    report's record then). The rows are written in bulk with their history: a fixed number of
+    statements however many indicators the report carries (``new``: the report was just
+    created and has no rows yet)."""
     indicators = {i.pk: i for i in branch_open_indicators(report.branch).filter(pk__in=list(readings))}
     unknown = set(readings) - set(indicators)
     if unknown:
         raise ValidationError(_("An indicator in this report does not belong to the branch's open projects."), code="indicator")
-    existing = {row.indicator_id: row for row in report.readings.all()}
+    existing = {} if new else {row.indicator_id: row for row in report.readings.all()}
+    created, changed, dropped = [], [], []
     for indicator_id, value in readings.items():
         row = existing.get(indicator_id)
         indicator = indicators[indicator_id]
         if value is None or (value == indicator.current_value and (row is None or row.indicator_reading_id is None)):
             if row is not None and row.indicator_reading_id is None:
-                row.delete()
+                dropped.append(row)
             continue
         if row is None:
             row = WeeklyReportReading(report=report, indicator=indicator, value=value)
+            created.append(row)
         elif row.value == value:
             continue
+        else:
+            changed.append(row)
         row.value = value
         row.full_clean(exclude=["report", "indicator", "indicator_reading"])
-        row.save()
+        stamp_history(row, by=by)
+    delete_with_history(dropped, by=by)
+    if created:
+        bulk_create_with_history(created, WeeklyReportReading, default_user=by)
+    if changed:
+        bulk_update_with_history(changed, WeeklyReportReading, ["value"], default_user=by)
 
 
 def _sync_problem_lines(report: WeeklyReport):
@@ -181,19 +193,26 @@ def _submit_blockers(report: WeeklyReport) -> list[str]:
 
 
 def _record_readings(report: WeeklyReport, *, by):
-    """Record the report's values on the projects (a resubmission records only what changed)."""
+    """Record the report's values on the projects (a resubmission records only what changed),
+    all at once: one light refresh per project and one lock of the branch, however many values."""
     with _default_language():
         note = Truncator(_("Weekly report %(week)s") % {"week": report_week(report).code}).chars(200)
-    for row in report.readings.select_related("indicator__project", "indicator_reading"):
-        if row.indicator_reading_id and row.indicator_reading.value == row.value:
-            continue
-        if row.indicator.project.status in CLOSED_STATUSES:
-            continue  # the project closed meanwhile: the value stays in the report only
-        reading = indicator_record_reading(
-            indicator=row.indicator, value=row.value, by=by, note=note, source=ReadingSource.WEEKLY_REPORT
-        )
+    rows = [
+        row
+        for row in report.readings.select_related("indicator__project", "indicator_reading")
+        if not (row.indicator_reading_id and row.indicator_reading.value == row.value)
+        # the project closed meanwhile: the value stays in the report only
+        and row.indicator.project.status not in CLOSED_STATUSES
+    ]
+    if not rows:
+        return
+    readings = indicators_record_readings(
+        values=[(row.indicator, row.value) for row in rows], by=by, note=note, source=ReadingSource.WEEKLY_REPORT
+    )
+    for row, reading in zip(rows, readings, strict=True):
         row.indicator_reading = reading
-        row.save(update_fields=["indicator_reading"])
+        stamp_history(row, by=by)
+    bulk_update_with_history(rows, WeeklyReportReading, ["indicator_reading"], default_user=by)
 
 
 def _secretary_recipients(report: WeeklyReport) -> list:
@@ -254,7 +273,7 @@ def weekly_report_create(
         if existing is None:  # not the week's constraint: a real error
             raise
         raise WeeklyReportExists(existing) from None
-    _sync_readings(report, content.readings)
+    _sync_readings(report, content.readings, by=by, new=True)
     _sync_problem_lines(report)
     if submit:
         _submit(report, by=by)
@@ -278,7 +297,7 @@ def weekly_report_update(
     report.version += 1
     stamp_history(report, by=by)
     report.save()
-    _sync_readings(report, content.readings)
+    _sync_readings(report, content.readings, by=by)
     _sync_problem_lines(report)
     if submit:
         _submit(report, by=by)

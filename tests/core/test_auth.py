@@ -8,7 +8,9 @@ import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.security import client_ip
@@ -204,6 +206,41 @@ def test_session_expires_after_30_idle_minutes(client, make_user):
 
         # ...but 31 minutes without a request end it.
         clock.shift(timedelta(minutes=31))
+        assert not _is_logged_in(client)
+
+
+def _session_writes(queries) -> int:
+    return sum(1 for q in queries if q["sql"].startswith(("UPDATE \"django_session\"", "INSERT INTO \"django_session\"")))
+
+
+def test_session_is_written_at_most_once_a_minute(client, make_user):
+    assert settings.SESSION_REFRESH_INTERVAL == 60
+    user = make_user(username="chenming")
+    with time_machine.travel(START, tick=False) as clock:
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        # Two requests within the minute after logging in write nothing to the session table and
+        # send no new cookie.
+        with CaptureQueriesContext(connection) as ctx:
+            for seconds in (10, 30):
+                clock.shift(timedelta(seconds=seconds))
+                response = client.get(PRIVATE)
+                assert response.status_code == 200
+                assert settings.SESSION_COOKIE_NAME not in response.cookies
+        assert _session_writes(ctx.captured_queries) == 0
+
+        # A minute after the last write, the next request moves the expiry: one write, a new cookie.
+        clock.shift(timedelta(seconds=20))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(PRIVATE)
+        assert _session_writes(ctx.captured_queries) == 1
+        assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+        assert client.cookies[settings.SESSION_COOKIE_NAME].value == cookie  # the same session
+
+        # Idle for 30 minutes since that write (29½ since the last request): logged out.
+        clock.shift(timedelta(seconds=30))
+        assert _is_logged_in(client)
+        clock.shift(timedelta(minutes=29, seconds=30))
         assert not _is_logged_in(client)
 
 

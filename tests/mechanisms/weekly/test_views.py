@@ -18,6 +18,7 @@ from mechanisms.weekly.services import (
     WeeklyContent,
     weekly_report_create,
     weekly_report_return,
+    weekly_report_review,
     weekly_report_update,
 )
 from tests.mechanisms.requests_world import build_world
@@ -315,6 +316,23 @@ def test_export_has_the_filtered_rows(client, w):
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert len(rows) == 1
     assert rows[0][1] == w.branch.name and "本周签约18户" in rows[0]
+
+
+def test_export_columns_of_a_reviewed_and_a_late_report(client, w):
+    """The export reads only the columns it writes (issue 14): the labels, the yes/no and the
+    reviewer's name are still there, in Chinese, without a query a row."""
+    reviewed = file(w, submit=True, work_done="本周签约18户")
+    weekly_report_review(report=reviewed, by=w.staff, comment="进度扎实")
+    late = file(w, branch=w.other_branch, by=w.other_secretary, submit=True)
+    WeeklyReport.objects.filter(pk=late.pk).update(is_late=True, no_significant_change=True)
+    response = login(client, w.staff).get(reverse("mechanisms:weeklyreport_export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True))
+    by_branch = {row[1]: row for row in rows}
+    row = by_branch[w.branch.name]
+    assert row[3] == w.secretary.full_name and row[4] == "已审阅" and row[6] == "否"
+    assert row[12] == w.staff.get_full_name() and row[13] == "进度扎实"
+    row = by_branch[w.other_branch.name]
+    assert row[4] == "已提交" and row[6] == "是" and row[7] == "是" and row[12] is None
 
 
 def test_missing_view_lists_branches_without_a_filed_report(client, w):
