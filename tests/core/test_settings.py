@@ -141,7 +141,7 @@ def test_test_settings_load_on_postgresql_and_redis():
 
     assert loaded["DEBUG"] is False
     assert loaded["ENGINE"] == "django.db.backends.postgresql"
-    assert loaded["DB_OPTIONS"] == {}
+    assert loaded["DB_OPTIONS"] == {"options": "-c jit=off"}  # PostgreSQL's JIT off (docs/deployment.md)
     assert loaded["BROKER"] == "redis://127.0.0.1:6379/9"
     assert loaded["AXES_FAILURE_LIMIT"] == 3
     assert loaded["STATIC"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
