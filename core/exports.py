@@ -42,7 +42,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from core.models import EXPORT_JOB_TRANSITIONS, ExportJob, ExportJobStatus
 from core.queue import enqueue_on_commit
 from core.workflow import ensure_transition
-from core.xlsx import _cell_value, xlsx_response
+from core.xlsx import row_values, write_value, xlsx_response
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +154,8 @@ def sync_max_rows() -> int:
 def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, every: int = PROGRESS_EVERY) -> int:
     """Write a workbook that looks like ``core.xlsx.build_workbook``'s (bold merged title row,
     shaded header row, frozen panes) into ``stream``, row by row; return the number of rows.
+    Every value goes through ``core.xlsx`` (``row_values``/``write_value``): formula-like text
+    is written as text.
 
     openpyxl's write-only mode keeps rows in a temporary file, not in memory, so a million-row
     export costs what a hundred-row one does."""
@@ -164,7 +166,7 @@ def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, e
         width = (widths or {}).get(index) or max(10, min(40, len(header) * 2 + 4))
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
-    title_cell = WriteOnlyCell(ws, value=str(title))
+    title_cell = write_value(WriteOnlyCell(ws), str(title))
     title_cell.font = Font(bold=True, size=14)
     title_cell.alignment = Alignment(horizontal="center")
     ws.append([title_cell])
@@ -172,7 +174,7 @@ def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, e
     fill = PatternFill("solid", fgColor="DDE5F0")
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
+        cell = write_value(WriteOnlyCell(ws), header)
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -180,7 +182,7 @@ def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, e
     ws.append(header_cells)
     written = 0
     for row in rows:
-        ws.append([_cell_value(value) for value in row])
+        ws.append(row_values(ws, row))
         written += 1
         if on_progress is not None and written % every == 0:
             on_progress(written)
