@@ -1,6 +1,8 @@
 """Pieces every mechanism record shares: comments, attachments, the working-day calendar and
 the in-app notifications."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -38,12 +40,19 @@ class Comment(models.Model):
         return self.body[:40]
 
 
+def attachment_token() -> str:
+    """A download key nobody can guess or count through (192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
 class Attachment(AttachmentBase):
     """A file attached to any mechanism record; served only after checking its record.
 
     The record is ``record_type``/``record_id`` (not Django's usual ``content_type``/
-    ``object_id``): ``content_type`` is the file's checked MIME type, from AttachmentBase."""
+    ``object_id``): ``content_type`` is the file's checked MIME type, from AttachmentBase.
+    Its download URL names the random ``token``, never the sequential id."""
 
+    token = models.CharField(_("download key"), max_length=40, unique=True, default=attachment_token, editable=False)
     record_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
     record_id = models.PositiveBigIntegerField(_("record id"))
     target = GenericForeignKey("record_type", "record_id")
