@@ -15,7 +15,7 @@ def weekly_report_rows(request):
     form = WeeklyFilterForm(request.GET or None, batches=branch_batches(request.user))
     filters, search = form.filters() if form.is_bound else ({}, "")
     branch = request.GET.get("branch")
-    if branch and branch.isdigit():
+    if branch and branch.isdecimal():
         filters["branch"] = int(branch)
     return form, sel.weekly_report_list(user=request.user, filters=filters, search=search)
 
