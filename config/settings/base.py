@@ -225,6 +225,10 @@ DECISION_REQUEST_REPLY_WORKDAYS = env.int("DECISION_REQUEST_REPLY_WORKDAYS", def
 # Reminder rules (mechanisms/services/reminders.py: config() lists every key and its default).
 REMINDERS: dict = {}
 REMINDER_WEBHOOK_TIMEOUT = env.float("REMINDER_WEBHOOK_TIMEOUT", default=5.0)
+# Hosts a group-robot webhook URL may name (core/webhooks.py): the WeCom and DingTalk robots.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+# Hosts that are allowed as well and may resolve to private addresses (an intranet gateway).
+WEBHOOK_INTERNAL_HOSTS = env.list("WEBHOOK_INTERNAL_HOSTS", default=[])
 
 # ---------------------------------------------------------------- security (tightened in production)
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.webhooks import validate_webhook_url
+
 
 class ReminderKind(models.TextChoices):
     DISPATCH_DUE_SOON = "dispatch_due_soon", _("Dispatch session due tomorrow")
@@ -128,7 +130,10 @@ class NotificationPreference(models.Model):
     email = models.BooleanField(_("by e-mail"), default=True)
     webhook = models.BooleanField(_("by group robot"), default=False)
     webhook_url = models.URLField(
-        _("personal robot webhook URL"), blank=True, help_text=_("Leave empty to use your unit's group robot.")
+        _("personal robot webhook URL"),
+        blank=True,
+        help_text=_("Leave empty to use your unit's group robot."),
+        validators=[validate_webhook_url],
     )
     webhook_secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
