@@ -6,6 +6,10 @@
   active it is, as a government system's security rules require.
 - ``RejectNulMiddleware``: a request whose path, query or form values hold a NUL character is a
   400 (no person types one, and PostgreSQL cannot store one: it would be a 500 deeper down).
+- ``NoStoreMiddleware``: every response to a signed-in user (pages, exports, attachments) says
+  ``Cache-Control: no-store, private`` unless the view set its own, so neither the browser nor a
+  proxy keeps a copy of what only that user may see (a shared office computer, the back button
+  after logging out).
 """
 
 import time
@@ -61,3 +65,15 @@ class RejectNulMiddleware:
         if _holds_nul(request):
             raise BadRequest("NUL character in the request")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

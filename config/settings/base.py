@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -195,6 +196,9 @@ else:
 # A web request must never hang on a broker that is down (the reminder sweep catches up later).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
 HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=1.5)
+# A monitor sending this in the X-Healthz-Token header sees each service's state (empty: only
+# signed-in admin staff do); everyone else sees ok / degraded.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # Reminder sweep: a static beat schedule. Exactly one beat process runs in production.
 REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=5)

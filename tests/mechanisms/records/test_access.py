@@ -91,6 +91,7 @@ def test_who_may_attach_and_download_on_a_branch_record(w, media, label):
     for user in (w.secretary, w.staff, w.leader, w.chief):
         response = client_of(user).get(url)
         assert response.status_code == 200 and response["Content-Type"] == "image/png", user
+        assert response["Cache-Control"] == "no-store, private"
 
 
 def test_attachments_are_fetched_by_a_random_key_not_their_id(w, media):
