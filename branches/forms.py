@@ -175,7 +175,7 @@ class MembershipForm(BootstrapFormMixin, forms.ModelForm):
         person_field.queryset = visible_people(user)
         picks = person_search(user=user, search=search)
         chosen = self.data.get(self.add_prefix("person")) if self.is_bound else None
-        if chosen and str(chosen).isdigit() and not any(str(p.pk) == str(chosen) for p in picks):
+        if chosen and str(chosen).isdecimal() and not any(str(p.pk) == str(chosen) for p in picks):
             picks = list(visible_people(user).select_related("work_unit").filter(pk=chosen)) + picks
         person_field.widget.choices = BLANK + [(p.pk, f"{p.name} · {p.work_unit.name}") for p in picks]
         if not self.is_bound and search and len(picks) == 1:

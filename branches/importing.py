@@ -141,6 +141,11 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _is_formula(value) -> bool:
+    """A formula cell (read as "=…"), or text that would become one when exported or edited."""
+    return isinstance(value, str) and value.lstrip().startswith("=")
+
+
 def _parse_date(value):
     """A date from a date cell, an Excel serial number or text such as 1985-07-01 / 1985年7月1日."""
     if value in (None, ""):
@@ -223,7 +228,9 @@ def parse_people_file(*, user, uploaded) -> ImportResult:
         return result
     try:
         uploaded.seek(0)
-        wb = load_workbook(uploaded, read_only=True, data_only=True)
+        # data_only=False: a formula cell reads as its "=…" text, so it can be refused below
+        # (with data_only=True it would read as whatever result Excel last cached).
+        wb = load_workbook(uploaded, read_only=True, data_only=False)
         rows = list(wb.worksheets[0].iter_rows(values_only=True, max_col=len(COLUMNS)))
         wb.close()
     except (BadZipFile, OSError, KeyError, ValueError, TypeError):
@@ -262,6 +269,11 @@ def parse_people_file(*, user, uploaded) -> ImportResult:
 
     for row_number, row in data:
         values = {name: row[i] for name, i in COLUMN_INDEX.items()}
+        formulas = [name for name, value in values.items() if _is_formula(value)]
+        for column in formulas:
+            error(row_number, column, _("This cell holds a formula; type the value itself (formulas are not imported)."))
+        if formulas:
+            continue
         row_ok = True
         name = _text(values["name"])
         if not name:

@@ -243,7 +243,14 @@ def membership_add(request, pk):
 @require_POST
 def membership_end(request, pk):
     membership = _get(selectors.editable_memberships(request.user).select_related("person", "branch"), pk=pk)
-    left_on = parse_date(request.POST.get("left_on", "") or "") or timezone.localdate()
+    raw = request.POST.get("left_on", "") or ""
+    try:
+        left_on = parse_date(raw) if raw else timezone.localdate()
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        left_on = None
+    if left_on is None:
+        messages.error(request, _("Enter a valid date."))
+        return redirect("branches:branch_detail", pk=membership.branch_id)
     try:
         services.membership_end(membership=membership, by=request.user, left_on=left_on)
     except ValidationError as exc:

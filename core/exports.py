@@ -148,6 +148,8 @@ ROWS_PER_SHEET = EXCEL_MAX_ROWS - 2
 def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, every: int = PROGRESS_EVERY) -> int:
     """Write a workbook that looks like ``core.xlsx.build_workbook``'s (bold merged title row,
     shaded header row, frozen panes) into ``stream``, row by row; return the number of rows.
+    Every value goes through ``core.xlsx._cell_value`` and every string is written as an inline
+    string (never a formula), so formula-like text stays text.
 
     ``core.xlsx_stream`` writes each row as XML text straight into the zip, so a million-row
     export costs what a hundred-row one does in memory, about five times faster than openpyxl's

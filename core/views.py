@@ -1,3 +1,5 @@
+import hmac
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
@@ -13,9 +15,26 @@ from core.health import service_status
 @require_GET
 @never_cache
 def healthz(request):
+    """200 {"status": "ok"} or 503 {"status": "degraded"}; each service's state (and the class
+    of the error) only for a monitor with the token or signed-in admin staff."""
     status = service_status()
     healthy = all(value == "ok" for value in status.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "degraded"}
+    if _may_see_health_detail(request):
+        body.update(status)
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _may_see_health_detail(request) -> bool:
+    token = getattr(settings, "HEALTHZ_TOKEN", "")
+    sent = request.headers.get("X-Healthz-Token", "")
+    if token and sent and hmac.compare_digest(token.encode(), sent.encode()):
+        return True
+    try:  # the session is in the database, which may be what is down
+        user = request.user
+        return bool(user.is_authenticated and user.is_staff)
+    except Exception:
+        return False
 
 
 def referring_page(request, default: str = "/") -> str:

@@ -1,12 +1,22 @@
-"""Writing lists to .xlsx: one helper so every export looks the same."""
+"""Writing lists to .xlsx: one helper so every export looks the same.
+
+Every value any workbook of the product holds goes through ``write_value`` (a cell of a sheet
+being built) or ``row_values`` (a row appended, in normal and write-only mode alike). Text that
+Excel or WPS would read as a formula (it begins with = + - @, a tab or a carriage return) is
+stored as a plain string cell with Excel's quote prefix, so a user's "=HYPERLINK(…)" opens as
+the text they typed and is not evaluated, even when the cell is edited. Numbers and dates stay
+numbers and dates (a negative number is a number).
+"""
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from openpyxl import Workbook
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -18,18 +28,18 @@ def build_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = str(title)[:31]
-    ws.append([str(title)])
+    ws.append(row_values(ws, [str(title)]))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(headers)))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([str(h) for h in headers])
+    ws.append(row_values(ws, [str(h) for h in headers]))
     fill = PatternFill("solid", fgColor="DDE5F0")
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        ws.append([_cell_value(v) for v in row])
+        ws.append(row_values(ws, row))
     for index, header in enumerate(headers, start=1):
         width = (widths or {}).get(index) or max(10, min(40, len(str(header)) * 2 + 4))
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -39,14 +49,49 @@ def build_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
     return out.getvalue()
 
 
+# Text starting with one of these is a formula (or becomes one when edited) in Excel and WPS.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell_value(value):
+    """``value`` as openpyxl stores it: local naive datetimes, numbers and dates as they are,
+    anything else as text without the control characters a worksheet cannot hold."""
     if value is None:
         return ""
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, (int, float)) or hasattr(value, "isoformat"):
+    if isinstance(value, (int, float, Decimal)) or hasattr(value, "isoformat"):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def write_value(cell: Cell, value) -> Cell:
+    """Put ``value`` into ``cell``: text is always a string cell, never a formula or an error
+    code; formula-like text also gets the quote prefix so editing it keeps it text. None leaves
+    the cell empty."""
+    value = None if value is None else _cell_value(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would make "=…" a formula and "#N/A" an error
+        if is_formula_like(value):
+            cell.quotePrefix = True
+    return cell
+
+
+def row_values(ws, values: Iterable) -> list:
+    """A row for ``ws.append``: plain values, and a prepared cell for formula-like text (and
+    for text openpyxl would not store as a string)."""
+    row = []
+    for value in values:
+        value = _cell_value(value)
+        if isinstance(value, str) and (is_formula_like(value) or value in ERROR_CODES):
+            value = write_value(Cell(ws, row=1, column=1), value)
+        row.append(value)
+    return row
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

@@ -1,7 +1,8 @@
 """The priority list (优先考虑名单) in the department's layout: a title row, a line saying what
 was selected, two header rows with merged group cells, bordered rows and set column widths, set
 up to print landscape on A4. Written with openpyxl directly (core.xlsx is the one-header-row
-layout of the ordinary list exports)."""
+layout of the ordinary list exports); every value goes through ``core.xlsx.write_value``, so
+text a user typed is never a formula."""
 
 from io import BytesIO
 
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from core.xlsx import write_value
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -128,7 +131,7 @@ def priority_workbook(entries, *, filters: dict, user) -> bytes:
         ]
         row = FIRST_DATA_ROW + number - 1
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=c, value=value)
+            cell = write_value(ws.cell(row=row, column=c), value)
             cell.border = _BORDER
             cell.alignment = _LEFT if c in (4, 5, 11, 12) else _CENTER
             if c == 13 and value is not None:

@@ -50,8 +50,10 @@ MIDDLEWARE = [
     "core.middleware.SessionTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -218,6 +220,9 @@ else:
 # A web request must never hang on a broker that is down (the reminder sweep catches up later).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
 HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=1.5)
+# A monitor sending this in the X-Healthz-Token header sees each service's state (empty: only
+# signed-in admin staff do); everyone else sees ok / degraded.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # Reminder sweep: a static beat schedule. Exactly one beat process runs in production.
 REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=5)
@@ -248,6 +253,10 @@ DECISION_REQUEST_REPLY_WORKDAYS = env.int("DECISION_REQUEST_REPLY_WORKDAYS", def
 # Reminder rules (mechanisms/services/reminders.py: config() lists every key and its default).
 REMINDERS: dict = {}
 REMINDER_WEBHOOK_TIMEOUT = env.float("REMINDER_WEBHOOK_TIMEOUT", default=5.0)
+# Hosts a group-robot webhook URL may name (core/webhooks.py): the WeCom and DingTalk robots.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+# Hosts that are allowed as well and may resolve to private addresses (an intranet gateway).
+WEBHOOK_INTERNAL_HOSTS = env.list("WEBHOOK_INTERNAL_HOSTS", default=[])
 
 # ---------------------------------------------------------------- security (tightened in production)
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,6 +20,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # result back, so tests keep results in the same Redis database as the broker.
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 AXES_FAILURE_LIMIT = 3
+# The reminder tests run a robot on 127.0.0.1 (tests/mechanisms/reminders_world.RobotServer),
+# reached by the test process and by worker processes started on these settings.
+WEBHOOK_INTERNAL_HOSTS = [*WEBHOOK_INTERNAL_HOSTS, "127.0.0.1"]  # noqa: F405
 # Serve static files from the source folders (there is no collectstatic in tests); this also
 # keeps whitenoise from warning about a missing STATIC_ROOT on every test client.
 WHITENOISE_AUTOREFRESH = True

@@ -4,6 +4,10 @@ Both carry the delivery's idempotency key (``mechanisms.reminders.rules.idempote
 the e-mail as its Message-ID, the webhook as the ``X-Idempotency-Key`` header. A sender can
 never rule out that a send was received just before it was cut off (a worker killed mid-send),
 so an external channel is at-least-once and the key is what a receiver deduplicates on.
+
+A webhook goes only to the hosts of ``settings.WEBHOOK_ALLOWED_HOSTS`` (core.webhooks: checked
+again here, when the worker connects, whatever the URL saved): anything else is refused before a
+connection is made, for good (``DeliveryRefused``: no retry).
 """
 
 import base64
@@ -18,9 +22,15 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 
+from core.webhooks import WebhookRefused, check_host, open_webhook
+
 
 class DeliveryError(Exception):
     """A channel could not deliver; the delivery is retried with backoff."""
+
+
+class DeliveryRefused(DeliveryError):
+    """The delivery may never be made (a webhook host that is not allowed): failed at once."""
 
 
 def message_id(key: str) -> str:
@@ -74,6 +84,10 @@ def send_webhook(*, url: str, secret: str, title: str, body: str, link: str, key
     of a send that was cut off mid-flight (the one case no sender can rule out)."""
     if not url:
         raise DeliveryError("no webhook URL")
+    try:
+        check_host(url)
+    except WebhookRefused as exc:
+        raise DeliveryRefused(f"webhook refused: {exc}") from exc
     data = json.dumps(webhook_payload(title=title, body=body, link=link, recipient=recipient), ensure_ascii=False).encode()
     headers = {"Content-Type": "application/json; charset=utf-8", "X-Idempotency-Key": key}
     timestamp_ms = int(time.time() * 1000)
@@ -84,9 +98,11 @@ def send_webhook(*, url: str, secret: str, title: str, body: str, link: str, key
         signed_webhook_url(url, secret, timestamp_ms=timestamp_ms), data=data, method="POST", headers=headers
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.REMINDER_WEBHOOK_TIMEOUT) as response:
+        with open_webhook(request, timeout=settings.REMINDER_WEBHOOK_TIMEOUT) as response:
             payload = response.read()
             status = response.status
+    except WebhookRefused as exc:  # resolved to (or connected to) an address that is not allowed
+        raise DeliveryRefused(f"webhook refused: {exc}") from exc
     except OSError as exc:  # URLError, HTTPError, timeouts, refused connections
         raise DeliveryError(str(exc)) from exc
     if status >= 300:

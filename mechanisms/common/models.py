@@ -1,6 +1,8 @@
 """Pieces every mechanism record shares: comments, attachments, the working-day calendar and
 the in-app notifications."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.uploads import AttachmentBase
+from core.webhooks import validate_webhook_url
 
 # The Celery task that e-mails notifications, by name (services enqueue it by name).
 SEND_NOTIFICATION_EMAILS = "mechanisms.tasks.send_notification_emails"
@@ -38,12 +41,19 @@ class Comment(models.Model):
         return self.body[:40]
 
 
+def attachment_token() -> str:
+    """A download key nobody can guess or count through (192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
 class Attachment(AttachmentBase):
     """A file attached to any mechanism record; served only after checking its record.
 
     The record is ``record_type``/``record_id`` (not Django's usual ``content_type``/
-    ``object_id``): ``content_type`` is the file's checked MIME type, from AttachmentBase."""
+    ``object_id``): ``content_type`` is the file's checked MIME type, from AttachmentBase.
+    Its download URL names the random ``token``, never the sequential id."""
 
+    token = models.CharField(_("download key"), max_length=40, unique=True, default=attachment_token, editable=False)
     record_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
     record_id = models.PositiveBigIntegerField(_("record id"))
     target = GenericForeignKey("record_type", "record_id")
@@ -125,7 +135,10 @@ class NotificationPreference(models.Model):
     email = models.BooleanField(_("by e-mail"), default=True)
     webhook = models.BooleanField(_("by group robot"), default=False)
     webhook_url = models.URLField(
-        _("personal robot webhook URL"), blank=True, help_text=_("Leave empty to use your unit's group robot.")
+        _("personal robot webhook URL"),
+        blank=True,
+        help_text=_("Leave empty to use your unit's group robot."),
+        validators=[validate_webhook_url],
     )
     webhook_secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)

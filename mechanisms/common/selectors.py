@@ -125,6 +125,17 @@ def may_use_pages(user) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, *PAGE_ROLES))
 
 
+def may_add_to_records(user) -> bool:
+    """Whether ``user`` may comment on and attach files to the records they see: anyone but a
+    leader with no other role (leaders read, and write nothing anywhere)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    writers = [role for role in Role if role != Role.LEADER]
+    return has_role(user, *writers) or not has_role(user, Role.LEADER)
+
+
 def authoring_branches(user) -> QuerySet[Branch]:
     """Branches ``user`` writes for: those they serve as secretary."""
     if not user.is_authenticated:

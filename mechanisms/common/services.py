@@ -26,7 +26,7 @@ from mechanisms.common.selectors import content_type_of
 
 @transaction.atomic
 def comment_add(*, target, author, body: str) -> Comment:
-    body = (body or "").strip()
+    body = (body or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if not body:
         raise ValidationError(_("Write something before posting the comment."), code="empty")
     comment = Comment(content_type=content_type_of(target), object_id=target.pk, author=author, body=body)

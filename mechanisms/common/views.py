@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.security import safe_local_url
 from mechanisms.common.selectors import user_notifications
 from mechanisms.common.services import (
     notification_mark_read,
@@ -29,8 +30,9 @@ def notification_open(request, pk):
     """Mark a notification read and follow its link."""
     notification = get_object_or_404(user_notifications(request.user), pk=pk)
     notification_mark_read(notification=notification)
-    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
-        return redirect(notification.url)
+    target = safe_local_url(request, notification.url)
+    if target:
+        return HttpResponseRedirect(target)
     return redirect("mechanisms:notification_list")
 
 

@@ -42,7 +42,7 @@ def want_export(request) -> bool:
 
 
 def int_or_404(value) -> int:
-    if not str(value).isdigit():
+    if not str(value).isdecimal():  # not isdigit: "²" is a digit int() refuses
         raise Http404
     return int(value)
 

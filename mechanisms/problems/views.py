@@ -88,7 +88,7 @@ def _reporting_branch(request):
     branches = sel.reporting_branches(request.user).order_by("batch", "name")
     wanted = request.GET.get("branch") or request.POST.get("branch")
     if wanted:
-        if not str(wanted).isdigit():
+        if not str(wanted).isdecimal():
             raise Http404
         return get_object_or_404(branches, pk=wanted), None
     only = list(branches[:2])

@@ -8,15 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import VisibleOnlyAdmin, VisibleOnlyMixin
 from mechanisms.common.models import Attachment, Comment
-from mechanisms.records.registry import RECORD_TYPES
+from mechanisms.records.registry import RECORD_TYPES, seen_records
 
 
 def visible_records_q(user, type_field="content_type", id_field="object_id") -> Q:
     """Comments and attachments whose record ``user`` may see (one clause per record type)."""
     rules = Q(pk__in=[])
-    for model, visible in RECORD_TYPES.items():
+    for model in RECORD_TYPES:
         ct = ContentType.objects.get_for_model(model, for_concrete_model=True)
-        rules |= Q(**{type_field: ct, f"{id_field}__in": visible(user).values("pk")})
+        rules |= Q(**{type_field: ct, f"{id_field}__in": seen_records(user, model).values("pk")})
     return rules
 
 

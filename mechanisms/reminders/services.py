@@ -33,7 +33,7 @@ from branches.models import Branch, MembershipRole
 from branches.roles import Role
 from core.queue import enqueue_on_commit, send_task_now, task_named
 from core.workflow import TransitionError
-from mechanisms.common.channels import DeliveryError, send_email, send_webhook
+from mechanisms.common.channels import DeliveryError, DeliveryRefused, send_email, send_webhook
 from mechanisms.common.models import (
     SEND_NOTIFICATION_EMAILS,
     Notification,
@@ -825,7 +825,7 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
                     )
             except (DeliveryError, OSError) as exc:
                 delivery.last_error = str(exc)[:1000]
-                if delivery.attempts >= cfg["max_attempts"]:
+                if isinstance(exc, DeliveryRefused) or delivery.attempts >= cfg["max_attempts"]:
                     delivery.status = DeliveryStatus.FAILED
                     delivery.next_attempt_at = None
                     counts["failed"] += 1

@@ -13,13 +13,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.roles import Role
 from branches.selectors import has_role
 from core.exports import export_response
+from core.security import redirect_back
 from mechanisms.common.web import export_query
 from mechanisms.reminders import selectors as sel
 from mechanisms.reminders import services
@@ -99,13 +99,6 @@ def reminder_preferences(request):
     )
 
 
-def _back(request):
-    target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("mechanisms:cockpit")
-
-
 @login_required
 @require_POST
 def nudge(request):
@@ -129,4 +122,4 @@ def nudge(request):
     else:
         names = "、".join(r.recipient.get_full_name() or r.recipient.get_username() for r in sent)
         messages.success(request, _("Nudge sent to %(names)s.") % {"names": names})
-    return _back(request)
+    return redirect_back(request, "mechanisms:cockpit")

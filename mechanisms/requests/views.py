@@ -56,7 +56,7 @@ def decisionrequest_export(request):
 def _branch_initial(request) -> dict:
     """Pre-select the branch a link came from (the form still limits the choice)."""
     branch = request.GET.get("branch", "")
-    return {"branch": int(branch)} if branch.isdigit() else {}
+    return {"branch": int(branch)} if branch.isdecimal() else {}
 
 
 def _save_action(request) -> bool:

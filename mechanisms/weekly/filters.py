@@ -15,7 +15,7 @@ def weekly_report_rows(user, params):
     form = WeeklyFilterForm(params or None, batches=branch_batches(user))
     filters, search = form.filters() if form.is_bound else ({}, "")
     branch = params.get("branch")
-    if branch and branch.isdigit():
+    if branch and branch.isdecimal():
         filters["branch"] = int(branch)
     return form, sel.weekly_report_list(user=user, filters=filters, search=search)
 

@@ -152,3 +152,17 @@ def test_the_template_downloads_as_a_workbook(units, client_for):
 
     assert response.status_code == 200
     assert load_workbook(BytesIO(response.content)).worksheets[0]["A2"].value == "Name"
+
+
+def test_a_formula_cell_is_refused_with_its_row_and_column(units):
+    rows = [
+        ['=HYPERLINK("http://evil.example","王建")', "男", "", "", "", "孤山镇", "", ""],  # row 3
+        ["刘芳", "女", "", "", "", "孤山镇", "=1+1", ""],  # row 4
+        VALID[0],
+    ]
+    result = import_people(user=units.staff_a, uploaded=filled_template(units.staff_a, rows))
+
+    assert not result.ok and result.saved == 0
+    assert [(e.row, e.column_letter) for e in result.errors] == [(3, "A"), (4, "G")]
+    assert all("formula" in e.message for e in result.errors)
+    assert not Person.objects.filter(name__startswith="=").exists() and not Person.objects.filter(name="王建").exists()

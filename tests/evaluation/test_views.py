@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from branches.models import BranchStatus
+from branches.models import BranchStatus, Person
 from core.models import ExportJob
 from evaluation import services
 from evaluation.models import Appraisal, AppraisalGrade, Evaluation, EvaluationStatus, RubricItemKind
@@ -177,6 +177,22 @@ def test_priority_export_is_in_the_departments_layout(world, client_for):
         ("李娟", world.branch.name, "Excellent", "Excellent"),
     ]
     assert rows[0][8] == 95.0 and rows[1][10] == "冲锋在前，表现优异。"
+
+
+def test_priority_export_writes_formula_like_text_as_text(world, client_for):
+    w.score_all(world.evaluation, by=world.staff, values=[29, 24, 14, 14, 14])
+    services.evaluation_finalize(evaluation=world.evaluation, by=world.staff)
+    w.complete_appraisal(world.appraisals["李娟"], secretary=world.secretary, staff=world.staff, grade="excellent",
+                         conclusion='=HYPERLINK("http://evil.example","详情")')
+    Person.objects.filter(name="李娟").update(name="=1+1")
+
+    response = client_for(world.staff).get(reverse("evaluation:priority_export"))
+
+    ws = load_workbook(BytesIO(response.content)).active
+    cells = {row[1].value: row for row in ws.iter_rows(min_row=5) if row[0].value}
+    assert cells["=1+1"][1].data_type == "s" and cells["=1+1"][1].quotePrefix
+    assert cells["=1+1"][10].value == '=HYPERLINK("http://evil.example","详情")' and cells["=1+1"][10].data_type == "s"
+    assert cells["=1+1"][0].data_type == "n" and cells["=1+1"][8].data_type == "n"
 
 
 # ---------------------------------------------------------------- the rubric editor

@@ -320,7 +320,7 @@ def test_an_attachment_is_served_only_to_who_sees_the_problem(world, client_for)
     client_for(world.liaison).post(reverse("mechanisms:attachment_create", args=["problemcase", problem.pk]), {"file": png})
     attachment = Attachment.objects.get()
     assert attachment.target == problem and attachment.content_type == "image/png"
-    url = reverse("mechanisms:attachment_download", args=[attachment.pk])
+    url = reverse("mechanisms:attachment_download", args=[attachment.token])
     response = client_for(world.secretary).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert client_for(world.other_liaison).get(url).status_code == 404
