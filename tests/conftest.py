@@ -4,6 +4,7 @@ The suite runs on real PostgreSQL and Redis (``make test`` provides them through
 and REDIS_URL); the browser tests drive Debian's Chromium through Playwright.
 """
 
+import io
 import os
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from django.contrib.auth.models import Group
 from branches.models import Organization, OrganizationKind, User
 from branches.roles import Role
 from tests.clock import subprocess_env, suite_now
+from tests.demo_data import DemoState, SeedClock, demo_layer, order_demo_tests
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -39,7 +41,7 @@ CHROMIUM_ARGS = [
 # ---------------------------------------------------------------- the clock
 # Every test starts at the suite's known moment (tests/clock.py), never the wall clock; the
 # clock ticks on from there so timeouts and polling loops still work. The session and module
-# levels cover fixtures of those scopes (the demo is seeded by module-scoped fixtures).
+# levels cover fixtures of those scopes (the demo keeps a clock of its own: tests/demo_data.py).
 @pytest.fixture(scope="session", autouse=True)
 def _session_clock():
     with time_machine.travel(suite_now(), tick=True) as traveller:
@@ -56,6 +58,74 @@ def _module_clock(_session_clock):
 def frozen_clock(_module_clock):
     with time_machine.travel(suite_now(), tick=True) as traveller:
         yield traveller
+
+
+# ---------------------------------------------------------------- the demo, once per session
+# See tests/demo_data.py: three layers in one outer transaction, rolled back at the end of the
+# session; the tests that use them run last, in layer order.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    order_demo_tests(items)
+
+
+@pytest.fixture(autouse=True)
+def check_no_demo_leak(request):
+    """An ordinary test must never run inside the demo's transaction."""
+    if DemoState.open and demo_layer(request.node) is None:
+        pytest.fail(f"{request.node.nodeid} ran while the session's demo was loaded (see tests/demo_data.py)")
+
+
+@pytest.fixture(scope="session")
+def _demo_transaction(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    DemoState.open = True
+    try:
+        yield SeedClock()
+    finally:
+        DemoState.open = False
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def demo_base(_demo_transaction, django_db_blocker):
+    """The organizations, people and branches, and their projects (branches and projects seeders)."""
+    from django.utils import timezone
+
+    from branches import demo as branches_demo
+    from projects import demo as projects_demo
+
+    with django_db_blocker.unblock(), _demo_transaction.running():
+        today = timezone.localdate()
+        branches_demo.seed_demo(today=today)
+        projects_demo.seed_demo(today=today)
+
+
+@pytest.fixture(scope="session")
+def demo_history(demo_base, _demo_transaction, django_db_blocker):
+    """demo_base + the mechanisms' history; the counts ``mechanisms.demo_records`` returned."""
+    from django.utils import timezone
+
+    from mechanisms import demo_records as records_demo
+
+    with django_db_blocker.unblock(), _demo_transaction.running():
+        return records_demo.seed_demo(today=timezone.localdate())
+
+
+@pytest.fixture(scope="session")
+def demo_full(demo_history, _demo_transaction, django_db_blocker):
+    """The whole demo as ``manage.py seed_demo`` loads it; what the command printed."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock(), _demo_transaction.running():
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        return out.getvalue()
 
 
 # ---------------------------------------------------------------- Playwright
