@@ -15,12 +15,11 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 
-from branches.models import Organization, OrganizationKind, User
-from branches.roles import Role
 from tests.clock import subprocess_env, suite_now
 from tests.demo_data import DemoState, SeedClock, demo_layer, order_demo_tests
+from tests.shared_world import SharedWorldState, order_shared_world_tests, shared_world_of, uses_shared_world
+from tests.utils import UserMaker, build_org_tree
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -89,16 +88,20 @@ def _flush_by_delete():
 # ---------------------------------------------------------------- the demo, once per session
 # See tests/demo_data.py: three layers in one outer transaction, rolled back at the end of the
 # session; the tests that use them run last, in layer order.
+# Shared worlds (tests/shared_world.py) are loaded the same way per module.
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    order_shared_world_tests(items)
     order_demo_tests(items)
 
 
 @pytest.fixture(autouse=True)
-def check_no_demo_leak(request):
-    """An ordinary test must never run inside the demo's transaction."""
+def check_isolation(request):
+    """No test runs inside the demo's transaction or a module's shared world unless it asked."""
     if DemoState.open and demo_layer(request.node) is None:
         pytest.fail(f"{request.node.nodeid} ran while the session's demo was loaded (see tests/demo_data.py)")
+    if SharedWorldState.open and not uses_shared_world(request.node):
+        pytest.fail(f"{request.node.nodeid} ran while a shared world was loaded (see tests/shared_world.py)")
 
 
 @pytest.fixture(scope="session")
@@ -185,47 +188,19 @@ DESKTOP = {"width": 1366, "height": 900}
 
 # ---------------------------------------------------------------- organizations and users
 @pytest.fixture
-def org_tree(db):
-    """Two cities side by side; city A has a committee, a department and a town under it."""
-    province = Organization.objects.create(name="江苏省", kind=OrganizationKind.PROVINCE)
-    city_a = Organization.objects.create(name="靖江市", kind=OrganizationKind.CITY, parent=province)
-    committee_a = Organization.objects.create(
-        name="市交通运输局党委", kind=OrganizationKind.PARTY_COMMITTEE, parent=city_a
-    )
-    department_a = Organization.objects.create(name="市行政审批局", kind=OrganizationKind.DEPARTMENT, parent=city_a)
-    town_a = Organization.objects.create(name="孤山镇", kind=OrganizationKind.TOWN, parent=city_a)
-    city_b = Organization.objects.create(name="泰兴市", kind=OrganizationKind.CITY, parent=province)
-    committee_b = Organization.objects.create(name="泰兴市发改委党组", kind=OrganizationKind.PARTY_GROUP, parent=city_b)
-    return {
-        "province": province,
-        "city_a": city_a,
-        "committee_a": committee_a,
-        "department_a": department_a,
-        "town_a": town_a,
-        "city_b": city_b,
-        "committee_b": committee_b,
-    }
+def org_tree(db, request):
+    """Two cities side by side; city A has a committee, a department and a town under it
+    (tests/utils.py). In a test on a shared world (tests/shared_world.py): the world's."""
+    shared = shared_world_of(request)
+    return shared.tree if shared else build_org_tree()
 
 
 @pytest.fixture
-def make_user(db):
-    """make_user(role=Role.X, organization=org, username=...) → a saved user in that role."""
-    counter = {"n": 0}
-
-    def make(*, role=None, organization=None, username=None, password="pw-for-tests-1", **extra):
-        counter["n"] += 1
-        username = username or f"user{counter['n']}"
-        user = User.objects.create_user(
-            username=username, password=password, organization=organization, full_name=extra.pop("full_name", username), **extra
-        )
-        roles = role if isinstance(role, (list, tuple, set)) else ([role] if role else [])
-        for r in roles:
-            # get_or_create: the flush after a transactional test empties the groups that the
-            # role migration made, and a later transactional test would find none.
-            user.groups.add(Group.objects.get_or_create(name=Role(r).value)[0])
-        return user
-
-    return make
+def make_user(db, request):
+    """make_user(role=Role.X, organization=org, username=...) → a saved user in that role. In a
+    test on a shared world, the numbering goes on from the world's users."""
+    shared = shared_world_of(request)
+    return UserMaker(start=shared.users_made) if shared else UserMaker()
 
 
 # ---------------------------------------------------------------- a real Celery worker

@@ -14,7 +14,7 @@ Each test runs inside its own savepoint (pytest-django's ``db``), so whatever it
 before the next. Tests that ask for a layer are moved to the end of the session and sorted by
 layer (``order_demo_tests`` in tests/conftest.py): a test never sees a layer it did not ask
 for, and no ordinary test runs while the demo's transaction is open — a ``db`` test would see
-the demo, a transactional test would truncate it. ``check_no_demo_leak`` fails loudly if that
+the demo, a transactional test would truncate it. ``check_isolation`` (tests/conftest.py) fails loudly if that
 ever happens anyway.
 
 Each layer is seeded on a clock that starts where the previous layer's seeding stopped

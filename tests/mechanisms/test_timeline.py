@@ -29,7 +29,7 @@ from tests.utils import count_queries
 from . import problems_world as pw
 from .problems_world import analysed, reported
 
-world, english, client_for = pw.world, pw.english, pw.client_for
+world_once, world, english, client_for = pw.world_once, pw.world, pw.english, pw.client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
