@@ -1,7 +1,6 @@
 """The 调度长's cockpit and the unit liaison's home: what they show, in what order, and their
 query counts pinned and constant."""
 
-import pytest
 from django.urls import reverse
 
 from branches.models import Light, User
@@ -9,6 +8,7 @@ from mechanisms import selectors_dispatch as sel
 from mechanisms.models import Dispatch, ProblemAssignment
 from projects.models import DispatchCadence, Project
 from projects.services import project_schedule_dispatch
+from tests.shared_world import shared_world
 
 from ..utils import get_query_count
 from .dispatch_world import (
@@ -21,10 +21,7 @@ from .dispatch_world import (
     make_resolution,
 )
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world)  # built once per module: tests/shared_world.py
 
 
 def held(project, when, *, status="recorded"):

@@ -14,13 +14,11 @@ from mechanisms.models import (
     ResolutionStatus,
 )
 from mechanisms.services import consultation as svc
+from tests.shared_world import shared_world
 
 from .dispatch_world import build_world, days, make_branch, make_consultation, make_resolution, today
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world)  # built once per module: tests/shared_world.py
 
 
 def reload(obj):

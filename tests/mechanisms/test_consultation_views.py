@@ -9,14 +9,12 @@ from openpyxl import load_workbook
 
 from branches.models import BranchScope, User
 from mechanisms.models import Consultation, ConsultationStatus, Resolution, ResolutionStatus
+from tests.shared_world import shared_world
 
 from ..utils import get_query_count
 from .dispatch_world import build_world, days, make_branch, make_consultation, make_resolution, today
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world, language="en", language_code="en")  # built once per module: tests/shared_world.py
 
 
 @pytest.fixture(autouse=True)

@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from mechanisms.models import Dispatch, InstructionStatus, ResolutionStatus
 from mechanisms.services import dispatch as dispatch_services
+from tests.shared_world import shared_world
 
 from ..utils import assert_status_matrix
 from .dispatch_world import build_world, make_consultation, make_instruction, make_resolution, today
 
 
-@pytest.fixture
-def world(org_tree, make_user):
+def build(org_tree, make_user):
     w = build_world(org_tree, make_user)
     w.dispatch = dispatch_services.dispatch_create(project=w.project, by=w.chief, held_on=today(), record=True)
     w.draft = dispatch_services.dispatch_create(project=w.project, by=w.chief, held_on=today())
@@ -30,6 +30,9 @@ def world(org_tree, make_user):
     w.resolution = make_resolution(consultation=w.consultation, unit=w.town_a, content="孤山镇负责剩余签约")
     w.dept_resolution = make_resolution(consultation=w.consultation, unit=w.department_a, content="审批局开通绿色通道")
     return w
+
+
+world_once, world = shared_world(build)  # built once per module: tests/shared_world.py
 
 
 def matrix(w, url, expectations, method="get", data=None):

@@ -11,6 +11,7 @@ from mechanisms.models import Instruction, InstructionStatus, ProblemStatus
 from mechanisms.models.dispatch import acknowledge_alert_on
 from mechanisms.workdays import WorkCalendar
 from projects.models import DispatchCadence, Project
+from tests.shared_world import shared_world
 
 from ..utils import count_queries
 from .dispatch_world import (
@@ -23,10 +24,7 @@ from .dispatch_world import (
     today,
 )
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world)  # built once per module: tests/shared_world.py
 
 
 # ---------------------------------------------------------------- the agenda

@@ -17,13 +17,11 @@ from mechanisms.models import (
 from mechanisms.services import dispatch as svc
 from projects.models import ProjectStatus
 from projects.services import project_transition
+from tests.shared_world import shared_world
 
 from .dispatch_world import build_world, days, make_indicator, make_instruction, make_problem, today
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world)  # built once per module: tests/shared_world.py
 
 
 def issue(w, *, by=None, unit=None, user=None, deadline=7, **kwargs):

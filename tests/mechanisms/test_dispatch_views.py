@@ -9,14 +9,12 @@ from openpyxl import load_workbook
 
 from branches.models import User
 from mechanisms.models import Dispatch, DispatchStatus, Instruction, InstructionStatus, Notification
+from tests.shared_world import shared_world
 
 from ..utils import get_query_count
 from .dispatch_world import build_world, days, make_indicator, make_instruction, make_problem, today
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world, language="en", language_code="en")  # built once per module: tests/shared_world.py
 
 
 @pytest.fixture

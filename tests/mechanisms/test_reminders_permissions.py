@@ -9,6 +9,7 @@ from django.urls import reverse
 from branches.roles import Role
 from mechanisms.models import NotificationPreference, Reminder, ReminderKind
 from projects.services import project_assign_dispatch_chief
+from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix
 
 from .reminders_world import seed_calendar
@@ -16,8 +17,7 @@ from .requests_world import build_world
 from .test_reminders_views import make_reminder
 
 
-@pytest.fixture
-def world(org_tree, make_user):
+def build(org_tree, make_user):
     seed_calendar()
     w = build_world(org_tree, make_user)
     w.chief.groups.add(Group.objects.get(name=Role.DISPATCH_CHIEF))
@@ -29,6 +29,9 @@ def world(org_tree, make_user):
     w.reminder = make_reminder(w.chief, channels=(("in_app", "sent"), ("email", "failed")))
     w.reminder_b = make_reminder(w.b_secretary, n=9, kind=ReminderKind.WEEKLY_REPORT_DUE, title="周报今日截止：泰兴支部")
     return w
+
+
+world_once, world = shared_world(build)  # built once per module: tests/shared_world.py
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from mechanisms.models import (
     ReminderKind,
 )
 from mechanisms.services.reminders import nudge_send
+from tests.shared_world import shared_world
 from tests.utils import get_query_count
 
 from .reminders_world import seed_calendar
@@ -30,10 +31,12 @@ from .requests_world import build_world
 LOG = reverse("mechanisms:reminder_log")
 
 
-@pytest.fixture
-def world(org_tree, make_user):
+def build(org_tree, make_user):
     seed_calendar()
     return build_world(org_tree, make_user)
+
+
+world_once, world = shared_world(build)  # built once per module: tests/shared_world.py
 
 
 def make_reminder(user, *, kind=ReminderKind.PROJECT_RED, title="项目转红：澄靖通道", n=0, channels=(("in_app", "sent"),),

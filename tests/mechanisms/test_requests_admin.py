@@ -7,14 +7,14 @@ from django.urls import reverse
 from mechanisms.notify import notify
 from mechanisms.services.requests import decision_request_create, report_create
 from mechanisms.services.weekly import WeeklyContent, current_week, weekly_report_create
+from tests.shared_world import shared_world
 
 from .requests_world import build_world
 
 MODELS = ["weeklyreport", "decisionrequest", "report", "notification"]
 
 
-@pytest.fixture
-def w(org_tree, make_user):
+def build(org_tree, make_user):
     w = build_world(org_tree, make_user)
     for branch, secretary in ((w.branch, w.secretary), (w.b_branch, w.b_secretary)):
         report = weekly_report_create(
@@ -26,6 +26,9 @@ def w(org_tree, make_user):
     notify(recipients=[w.staff_b], title="周泰的通知", email=False)
     w.report = report
     return w
+
+
+w_once, w = shared_world(build, name="w")  # built once per module: tests/shared_world.py
 
 
 @pytest.mark.parametrize("model", MODELS)

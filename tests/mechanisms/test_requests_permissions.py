@@ -8,14 +8,12 @@ from django.urls import reverse
 
 from mechanisms.models import DecisionRequest, DecisionRequestStatus, Report, ReportStatus
 from mechanisms.services.requests import decision_request_create, report_create
+from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix
 
 from .requests_world import build_world
 
-
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def outsiders(w) -> dict:

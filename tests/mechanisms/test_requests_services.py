@@ -36,6 +36,7 @@ from mechanisms.services.requests import (
     report_submit,
     report_update,
 )
+from tests.shared_world import shared_world
 
 from .requests_world import build_world
 
@@ -43,9 +44,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 R = DecisionRequestStatus
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def draft(w, **fields) -> DecisionRequest:

@@ -25,6 +25,7 @@ from mechanisms.selectors_requests import (
     weekly_report_list,
 )
 from mechanisms.services.weekly import Week, current_week, week_deadline
+from tests.shared_world import shared_world
 from tests.utils import count_queries, get_query_count
 
 from .requests_world import build_world, days, make_active_branch
@@ -32,9 +33,7 @@ from .requests_world import build_world, days, make_active_branch
 SIZES = (10, 200)
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def add_weekly_reports(w, n, *, start=0):

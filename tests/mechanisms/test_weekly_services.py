@@ -41,6 +41,7 @@ from mechanisms.services.weekly import (
     weekly_report_update,
 )
 from projects.models import IndicatorReading, ReadingSource
+from tests.shared_world import shared_world
 
 from .requests_world import build_world, make_active_branch, make_indicator
 
@@ -48,9 +49,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = WeeklyReportStatus
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def content(**fields) -> WeeklyContent:

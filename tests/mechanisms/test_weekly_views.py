@@ -6,7 +6,6 @@ import datetime
 import io
 from decimal import Decimal
 
-import pytest
 import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -20,15 +19,14 @@ from mechanisms.services.weekly import (
     weekly_report_return,
     weekly_report_update,
 )
+from tests.shared_world import shared_world
 
 from .requests_world import build_world
 
 S = WeeklyReportStatus
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def login(client, user):
