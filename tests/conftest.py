@@ -95,6 +95,23 @@ def pytest_collection_modifyitems(config, items):
     order_demo_tests(items)
 
 
+def pytest_collection_finish(session):
+    # make run's SQLite path (tests/demo/test_sqlite_path.py) runs in a subprocess of its own:
+    # start it now, so that it runs alongside the PostgreSQL tests.
+    if session.config.option.collectonly:
+        return
+    if any(item.get_closest_marker("sqlite_path") for item in session.items):
+        from tests.demo.test_sqlite_path import start_in_background
+
+        start_in_background()
+
+
+def pytest_sessionfinish(session):
+    module = sys.modules.get("tests.demo.test_sqlite_path")
+    if module is not None:
+        module.stop_background()  # not taken by its test (deselected, or the run stopped early)
+
+
 @pytest.fixture(autouse=True)
 def check_isolation(request):
     """No test runs inside the demo's transaction or a module's shared world unless it asked."""
