@@ -5,7 +5,7 @@ made through the services, so grants, histories and lights are real): 0.2–0.4 
 third of the suite. ``shared_world`` builds it once per module instead, in the pattern of
 Django's ``TestCase.setUpTestData``::
 
-    _world_once, world = shared_world(build_world)            # was: def world(org_tree, make_user)
+    world_once, world = shared_world(build_world)             # was: def world(org_tree, make_user)
 
 - the world is built the first time a test of the module asks for it, inside an outer
   transaction that is rolled back when the module's last test is done;
@@ -64,7 +64,7 @@ def shared_world_of(request):
 def shared_world(build, *, name: str = "world", language: str | None = None, language_code: str | None = None):
     """A module-scoped fixture that builds the world once and a function-scoped one, ``name``,
     that hands each test its own copy (see the module docstring). Assign both in the module
-    (or conftest): ``_world_once, world = shared_world(build_world)``."""
+    (or conftest): ``world_once, world = shared_world(build_world)``."""
     once_name = PREFIX + name
 
     @pytest.fixture(scope="module", name=once_name)

@@ -34,6 +34,8 @@ SCRIPT = r"""
 import datetime, io, json, os, sys, time
 from pathlib import Path
 
+# It runs beside the PostgreSQL tests (see tests/conftest.py): let them have the CPU first.
+os.nice(10)
 started = time.monotonic()
 seconds = {}
 
