@@ -4,6 +4,7 @@ The suite runs on real PostgreSQL and Redis (``make test`` provides them through
 and REDIS_URL); the browser tests drive Debian's Chromium through Playwright.
 """
 
+import io
 import os
 import socket
 import subprocess
@@ -14,11 +15,11 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 
-from branches.models import Organization, OrganizationKind, User
-from branches.roles import Role
 from tests.clock import subprocess_env, suite_now
+from tests.demo_data import DemoState, SeedClock, demo_layer, order_demo_tests
+from tests.shared_world import SharedWorldState, order_shared_world_tests, shared_world_of, uses_shared_world
+from tests.utils import UserMaker, build_org_tree
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -39,7 +40,7 @@ CHROMIUM_ARGS = [
 # ---------------------------------------------------------------- the clock
 # Every test starts at the suite's known moment (tests/clock.py), never the wall clock; the
 # clock ticks on from there so timeouts and polling loops still work. The session and module
-# levels cover fixtures of those scopes (the demo is seeded by module-scoped fixtures).
+# levels cover fixtures of those scopes (the demo keeps a clock of its own: tests/demo_data.py).
 @pytest.fixture(scope="session", autouse=True)
 def _session_clock():
     with time_machine.travel(suite_now(), tick=True) as traveller:
@@ -56,6 +57,121 @@ def _module_clock(_session_clock):
 def frozen_clock(_module_clock):
     with time_machine.travel(suite_now(), tick=True) as traveller:
         yield traveller
+
+
+# ---------------------------------------------------------------- emptying the tables after a transactional test
+# Transactional tests (browser, worker, concurrency) leave the tables empty for the next test
+# through Django's flush: one TRUNCATE of every table, for which PostgreSQL makes new files for
+# each of the ~110 tables and their indexes (1–4 s a test on a busy 2-core machine, ~40 tests).
+# Deleting the few rows such a test wrote takes milliseconds. Every foreign key Django creates is
+# DEFERRABLE INITIALLY DEFERRED and the flush runs in one transaction, so the order of the
+# DELETEs does not matter. The same tables are emptied; sequences are not reset either way (a
+# flush that asks to reset them keeps TRUNCATE … RESTART IDENTITY).
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete():
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+    try:
+        yield
+    finally:
+        DatabaseOperations.sql_flush = truncate
+
+
+# ---------------------------------------------------------------- the demo, once per session
+# See tests/demo_data.py: three layers in one outer transaction, rolled back at the end of the
+# session; the tests that use them run last, in layer order.
+# Shared worlds (tests/shared_world.py) are loaded the same way per module.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    order_shared_world_tests(items)
+    order_demo_tests(items)
+
+
+def pytest_collection_finish(session):
+    # make run's SQLite path (tests/demo/test_sqlite_path.py) runs in a subprocess of its own:
+    # start it now, so that it runs alongside the PostgreSQL tests.
+    if session.config.option.collectonly:
+        return
+    if any(item.get_closest_marker("sqlite_path") for item in session.items):
+        from tests.demo.test_sqlite_path import start_in_background
+
+        start_in_background()
+
+
+def pytest_sessionfinish(session):
+    module = sys.modules.get("tests.demo.test_sqlite_path")
+    if module is not None:
+        module.stop_background()  # not taken by its test (deselected, or the run stopped early)
+
+
+@pytest.fixture(autouse=True)
+def check_isolation(request):
+    """No test runs inside the demo's transaction or a module's shared world unless it asked."""
+    if DemoState.open and demo_layer(request.node) is None:
+        pytest.fail(f"{request.node.nodeid} ran while the session's demo was loaded (see tests/demo_data.py)")
+    if SharedWorldState.open and not uses_shared_world(request.node):
+        pytest.fail(f"{request.node.nodeid} ran while a shared world was loaded (see tests/shared_world.py)")
+
+
+@pytest.fixture(scope="session")
+def _demo_transaction(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    DemoState.open = True
+    try:
+        yield SeedClock()
+    finally:
+        DemoState.open = False
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def demo_base(_demo_transaction, django_db_blocker):
+    """The organizations, people and branches, and their projects (branches and projects seeders)."""
+    from django.utils import timezone
+
+    from branches import demo as branches_demo
+    from projects import demo as projects_demo
+
+    with django_db_blocker.unblock(), _demo_transaction.running():
+        today = timezone.localdate()
+        branches_demo.seed_demo(today=today)
+        projects_demo.seed_demo(today=today)
+
+
+@pytest.fixture(scope="session")
+def demo_history(demo_base, _demo_transaction, django_db_blocker):
+    """demo_base + the mechanisms' history; the counts ``mechanisms.demo.records`` returned."""
+    from django.utils import timezone
+
+    from mechanisms.demo import records as records_demo
+
+    with django_db_blocker.unblock(), _demo_transaction.running():
+        return records_demo.seed_demo(today=timezone.localdate())
+
+
+@pytest.fixture(scope="session")
+def demo_full(demo_history, _demo_transaction, django_db_blocker):
+    """The whole demo as ``manage.py seed_demo`` loads it; what the command printed."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock(), _demo_transaction.running():
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        return out.getvalue()
 
 
 # ---------------------------------------------------------------- Playwright
@@ -89,47 +205,19 @@ DESKTOP = {"width": 1366, "height": 900}
 
 # ---------------------------------------------------------------- organizations and users
 @pytest.fixture
-def org_tree(db):
-    """Two cities side by side; city A has a committee, a department and a town under it."""
-    province = Organization.objects.create(name="江苏省", kind=OrganizationKind.PROVINCE)
-    city_a = Organization.objects.create(name="靖江市", kind=OrganizationKind.CITY, parent=province)
-    committee_a = Organization.objects.create(
-        name="市交通运输局党委", kind=OrganizationKind.PARTY_COMMITTEE, parent=city_a
-    )
-    department_a = Organization.objects.create(name="市行政审批局", kind=OrganizationKind.DEPARTMENT, parent=city_a)
-    town_a = Organization.objects.create(name="孤山镇", kind=OrganizationKind.TOWN, parent=city_a)
-    city_b = Organization.objects.create(name="泰兴市", kind=OrganizationKind.CITY, parent=province)
-    committee_b = Organization.objects.create(name="泰兴市发改委党组", kind=OrganizationKind.PARTY_GROUP, parent=city_b)
-    return {
-        "province": province,
-        "city_a": city_a,
-        "committee_a": committee_a,
-        "department_a": department_a,
-        "town_a": town_a,
-        "city_b": city_b,
-        "committee_b": committee_b,
-    }
+def org_tree(db, request):
+    """Two cities side by side; city A has a committee, a department and a town under it
+    (tests/utils.py). In a test on a shared world (tests/shared_world.py): the world's."""
+    shared = shared_world_of(request)
+    return shared.tree if shared else build_org_tree()
 
 
 @pytest.fixture
-def make_user(db):
-    """make_user(role=Role.X, organization=org, username=...) → a saved user in that role."""
-    counter = {"n": 0}
-
-    def make(*, role=None, organization=None, username=None, password="pw-for-tests-1", **extra):
-        counter["n"] += 1
-        username = username or f"user{counter['n']}"
-        user = User.objects.create_user(
-            username=username, password=password, organization=organization, full_name=extra.pop("full_name", username), **extra
-        )
-        roles = role if isinstance(role, (list, tuple, set)) else ([role] if role else [])
-        for r in roles:
-            # get_or_create: the flush after a transactional test empties the groups that the
-            # role migration made, and a later transactional test would find none.
-            user.groups.add(Group.objects.get_or_create(name=Role(r).value)[0])
-        return user
-
-    return make
+def make_user(db, request):
+    """make_user(role=Role.X, organization=org, username=...) → a saved user in that role. In a
+    test on a shared world, the numbering goes on from the world's users."""
+    shared = shared_world_of(request)
+    return UserMaker(start=shared.users_made) if shared else UserMaker()
 
 
 # ---------------------------------------------------------------- a real Celery worker

@@ -1,7 +1,11 @@
 """Helpers shared by the test modules."""
 
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from branches.models import Organization, OrganizationKind, User
+from branches.roles import Role
 
 
 def count_queries(func, *args, **kwargs) -> tuple[int, object]:
@@ -29,3 +33,48 @@ def assert_status_matrix(client_factory, url: str, expectations: dict, method: s
         assert response.status_code == expected, f"{user!r} {method.upper()} {url}: {response.status_code} != {expected}"
         if user is None and expected == 302:
             assert "/accounts/login/" in response["Location"]
+
+
+# ---------------------------------------------------------------- organizations and users
+# (the ``org_tree`` and ``make_user`` fixtures of tests/conftest.py, and shared worlds)
+def build_org_tree() -> dict:
+    """Two cities side by side; city A has a committee, a department and a town under it."""
+    province = Organization.objects.create(name="江苏省", kind=OrganizationKind.PROVINCE)
+    city_a = Organization.objects.create(name="靖江市", kind=OrganizationKind.CITY, parent=province)
+    committee_a = Organization.objects.create(
+        name="市交通运输局党委", kind=OrganizationKind.PARTY_COMMITTEE, parent=city_a
+    )
+    department_a = Organization.objects.create(name="市行政审批局", kind=OrganizationKind.DEPARTMENT, parent=city_a)
+    town_a = Organization.objects.create(name="孤山镇", kind=OrganizationKind.TOWN, parent=city_a)
+    city_b = Organization.objects.create(name="泰兴市", kind=OrganizationKind.CITY, parent=province)
+    committee_b = Organization.objects.create(name="泰兴市发改委党组", kind=OrganizationKind.PARTY_GROUP, parent=city_b)
+    return {
+        "province": province,
+        "city_a": city_a,
+        "committee_a": committee_a,
+        "department_a": department_a,
+        "town_a": town_a,
+        "city_b": city_b,
+        "committee_b": committee_b,
+    }
+
+
+class UserMaker:
+    """make_user(role=Role.X, organization=org, username=...) → a saved user in that role;
+    unnamed users are user1, user2, … (counting on from ``start``)."""
+
+    def __init__(self, start: int = 0):
+        self.n = start
+
+    def __call__(self, *, role=None, organization=None, username=None, password="pw-for-tests-1", **extra):
+        self.n += 1
+        username = username or f"user{self.n}"
+        user = User.objects.create_user(
+            username=username, password=password, organization=organization, full_name=extra.pop("full_name", username), **extra
+        )
+        roles = role if isinstance(role, (list, tuple, set)) else ([role] if role else [])
+        for r in roles:
+            # get_or_create: the flush after a transactional test empties the groups that the
+            # role migration made, and a later transactional test would find none.
+            user.groups.add(Group.objects.get_or_create(name=Role(r).value)[0])
+        return user

@@ -2,12 +2,12 @@
 
 import pytest
 
+from tests.shared_world import shared_world
+
 from . import factories as f
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return f.build_world(org_tree, make_user)
+# Built once per test module (tests/shared_world.py), in English as ``english`` below pins it.
+world_once, world = shared_world(f.build_world, language="en")
 
 
 @pytest.fixture(autouse=True)

@@ -2,16 +2,15 @@
 exists, the records are dated in the past as their story says, a second run adds nothing, and
 each demo account finds something to do.
 
-The branches and projects seeders run first (they are what the mechanisms hang on); the module
-seeds once inside an outer transaction that is rolled back at the end, and every test runs in its
-own savepoint inside it.
+The branches and projects seeders run first (they are what the mechanisms hang on); the session
+seeds once inside an outer transaction that is rolled back at the end (tests/demo_data.py), and
+every test runs in its own savepoint inside it.
 """
 
 import datetime
 from collections import Counter
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from branches import demo as branches_demo
@@ -58,7 +57,6 @@ from mechanisms.problems import selectors as problem_selectors
 from mechanisms.requests import selectors as request_selectors_requests
 from mechanisms.weekly import selectors as request_selectors
 from mechanisms.weekly.rules import current_week, week_of
-from projects import demo as projects_demo
 from projects.models import IndicatorReading, Project, ProjectStatus, ReadingSource
 from projects.services import project_light_figures
 
@@ -79,20 +77,11 @@ def _counts() -> dict[str, int]:
     return counts
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Seed the who, the what and the mechanisms once; everything is rolled back afterwards."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            today = timezone.localdate()
-            branches_demo.seed_demo(today=today)
-            projects_demo.seed_demo(today=today)
-            yield demo_records.seed_demo(today=today)
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def demo(demo_history):
+    """The who, the what and the mechanisms, seeded once per session (tests/demo_data.py): what
+    ``demo_records.seed_demo`` returned."""
+    return dict(demo_history)
 
 
 def user(username) -> User:

@@ -1,8 +1,8 @@
 """The Jingjiang demo (``manage.py seed_demo``): what it loads, that it loads it once, and that
 each demo login is mapped onto the data the way the README promises.
 
-Seeding takes a while, so the module seeds once inside an outer transaction that is rolled back
-at the end (the TestCase.setUpClass pattern); every test runs in its own savepoint inside it.
+Seeding takes a while, so the session seeds once inside an outer transaction that is rolled back
+at the end (tests/demo_data.py); every test runs in its own savepoint inside it.
 """
 
 import datetime
@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -75,19 +74,10 @@ def _counts() -> dict[str, int]:
     return counts
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Seed once for the module; everything is rolled back afterwards."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            out = io.StringIO()
-            call_command("seed_demo", stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def demo(demo_full):
+    """What ``manage.py seed_demo`` printed; the demo is seeded once per session (tests/demo_data.py)."""
+    return demo_full
 
 
 def city(key: str) -> Organization:

@@ -1,11 +1,16 @@
 import pytest
 
+from tests.shared_world import shared_world
+
 from .world import build_world
 
 
-@pytest.fixture
-def world(org_tree):
+def _build(org_tree, make_user):
     return build_world(org_tree)
+
+
+# Built once per test module (tests/shared_world.py), in English as ``english`` below pins it.
+world_once, world = shared_world(_build, language="en")
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,11 @@
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 
 from evaluation import dashboard as reads
 from mechanisms.models import ProblemCase
+from tests.shared_world import shared_world
 
 from .dashboard_world import at, build, day
 
@@ -20,9 +20,7 @@ def parts(url: str):
     return split.path, dict(parse_qsl(split.query))
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build(org_tree, make_user)
+w_once, w = shared_world(build, name="w", language="en")  # built once per module: tests/shared_world.py
 
 
 def scope_of(user, **filters):

@@ -20,6 +20,7 @@ from mechanisms.models import (
 )
 from mechanisms.weekly.rules import week_deadline, week_of
 from projects.models import Project, ProjectStatus
+from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix, get_query_count
 
 from .dashboard_world import at, build, day
@@ -27,9 +28,7 @@ from .dashboard_world import at, build, day
 URL = "/evaluation/dashboard/"
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build(org_tree, make_user)
+w_once, w = shared_world(build, name="w", language="en")  # built once per module: tests/shared_world.py
 
 
 def english_client(user=None) -> Client:

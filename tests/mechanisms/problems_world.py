@@ -23,6 +23,7 @@ from branches.services import membership_appoint
 from mechanisms.models import ProblemCategory, ProblemSource
 from mechanisms.problems import services
 from tests.projects.factories import appoint_secretary, make_branch, make_project
+from tests.shared_world import shared_world
 
 # A Wednesday before the 2026 National Day week (Oct 1–7 off, Sat Oct 10 worked): the seeded
 # calendar makes the next working day Thu Oct 8.
@@ -79,9 +80,8 @@ def build_world(org_tree, make_user) -> SimpleNamespace:
     )
 
 
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+# Built once per module (tests/shared_world.py); the modules that use it pin English first.
+world_once, world = shared_world(build_world, language="en")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from branches.roles import Role
+from tests.shared_world import shared_world
 
 from .factories import appoint_secretary, make_branch, make_indicator, make_milestone, make_project
 
@@ -16,8 +17,7 @@ def role_groups(db):
         Group.objects.get_or_create(name=role)
 
 
-@pytest.fixture
-def world(role_groups, org_tree, make_user):
+def build_world(org_tree, make_user):
     """City A with two branches (the project's and another), city B with one; a user for each
     role that matters to the projects pages.
 
@@ -25,6 +25,8 @@ def world(role_groups, org_tree, make_user):
     - ``secretary`` holds ``branch``; ``other_secretary`` holds ``other_branch`` (city A);
     - ``staff``/``leader`` sit at city A; ``staff_b`` at city B; ``b_project`` is in city B.
     """
+    for role in Role.values:  # the role groups (see role_groups)
+        Group.objects.get_or_create(name=role)
     t = org_tree
     staff = make_user(role=Role.DEPARTMENT_STAFF, organization=t["city_a"], username="staff", full_name="陈明")
     leader = make_user(role=Role.LEADER, organization=t["city_a"], username="leader", full_name="王瑾")
@@ -59,3 +61,8 @@ def world(role_groups, org_tree, make_user):
         project=project, indicator=indicator, milestone=milestone, other_project=other_project,
         b_project=b_project, b_indicator=b_indicator, b_milestone=b_milestone,
     )
+
+
+# Built once per test module (tests/shared_world.py), in English: the pages are read in English
+# and the history reasons the services write in the world are in the active language.
+world_once, world = shared_world(build_world, language="en")

@@ -22,11 +22,9 @@ from tests.mechanisms.dispatch_world import (
     make_resolution,
     today,
 )
+from tests.shared_world import shared_world
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world)  # built once per module: tests/shared_world.py
 
 
 def reload(obj):

@@ -1,7 +1,6 @@
 """The 调度长's cockpit and the unit liaison's home: what they show, in what order, and their
 query counts pinned and constant."""
 
-import pytest
 from django.urls import reverse
 
 from branches.models import Light, User
@@ -18,12 +17,10 @@ from tests.mechanisms.dispatch_world import (
     make_project,
     make_resolution,
 )
+from tests.shared_world import shared_world
 from tests.utils import get_query_count
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world)  # built once per module: tests/shared_world.py
 
 
 def held(project, when, *, status="recorded"):

@@ -36,7 +36,9 @@ def test_seeds_sessions_instructions_and_consultations_once(world):
 
 
 @pytest.mark.django_db
-def test_runs_on_the_jingjiang_demo():
+def test_runs_on_the_jingjiang_demo(demo_base):
+    # demo_base: the session's branches and projects (tests/demo_data.py); seeding them again
+    # below adds nothing and takes a moment.
     branches_demo = pytest.importorskip("branches.demo")
     projects_demo = pytest.importorskip("projects.demo")
 

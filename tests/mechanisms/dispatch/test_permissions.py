@@ -15,11 +15,11 @@ from tests.mechanisms.dispatch_world import (
     make_resolution,
     today,
 )
+from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix
 
 
-@pytest.fixture
-def world(org_tree, make_user):
+def build(org_tree, make_user):
     w = build_world(org_tree, make_user)
     w.dispatch = dispatch_services.dispatch_create(project=w.project, by=w.chief, held_on=today(), record=True)
     w.draft = dispatch_services.dispatch_create(project=w.project, by=w.chief, held_on=today())
@@ -35,6 +35,9 @@ def world(org_tree, make_user):
     w.resolution = make_resolution(consultation=w.consultation, unit=w.town_a, content="孤山镇负责剩余签约")
     w.dept_resolution = make_resolution(consultation=w.consultation, unit=w.department_a, content="审批局开通绿色通道")
     return w
+
+
+world_once, world = shared_world(build)  # built once per module: tests/shared_world.py
 
 
 def matrix(w, url, expectations, method="get", data=None):

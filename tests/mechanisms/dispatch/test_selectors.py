@@ -22,12 +22,10 @@ from tests.mechanisms.dispatch_world import (
     make_project,
     today,
 )
+from tests.shared_world import shared_world
 from tests.utils import count_queries
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world)  # built once per module: tests/shared_world.py
 
 
 # ---------------------------------------------------------------- the agenda

@@ -25,11 +25,9 @@ from tests.mechanisms.dispatch_world import (
     make_problem,
     today,
 )
+from tests.shared_world import shared_world
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world)  # built once per module: tests/shared_world.py
 
 
 def issue(w, *, by=None, unit=None, user=None, deadline=7, **kwargs):

@@ -17,12 +17,10 @@ from tests.mechanisms.dispatch_world import (
     make_problem,
     today,
 )
+from tests.shared_world import shared_world
 from tests.utils import get_query_count
 
-
-@pytest.fixture
-def world(org_tree, make_user):
-    return build_world(org_tree, make_user)
+world_once, world = shared_world(build_world, language="en", language_code="en")  # built once per module: tests/shared_world.py
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from tests.mechanisms import problems_world as pw
 from tests.mechanisms.problems_world import EVE_OF_NATIONAL_DAY, accepted, analysed, reported, resolved
 
 # The shared fixtures of the problem tests.
-world, english = pw.world, pw.english
+world_once, world, english = pw.world_once, pw.world, pw.english
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = datetime.date

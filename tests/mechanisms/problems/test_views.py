@@ -26,7 +26,7 @@ from tests.mechanisms.problems_world import accepted, analysed, reported, resolv
 from tests.utils import count_queries, get_query_count
 
 # The shared fixtures of the problem tests.
-world, english, client_for = pw.world, pw.english, pw.client_for
+world_once, world, english, client_for = pw.world_once, pw.world, pw.english, pw.client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

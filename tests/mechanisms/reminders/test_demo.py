@@ -12,7 +12,9 @@ from projects import demo as projects_demo
 
 
 @pytest.mark.django_db
-def test_the_demo_makes_reminders_arrive_at_the_next_sweep_and_loads_once():
+def test_the_demo_makes_reminders_arrive_at_the_next_sweep_and_loads_once(demo_base):
+    # demo_base: the session's branches and projects (tests/demo_data.py); seeding them again
+    # below adds nothing and takes a moment.
     today = timezone.localdate()
     branches_demo.seed_demo(today=today)
     projects_demo.seed_demo(today=today)

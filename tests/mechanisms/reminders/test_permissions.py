@@ -12,11 +12,11 @@ from projects.services import project_assign_dispatch_chief
 from tests.mechanisms.reminders.test_views import make_reminder
 from tests.mechanisms.reminders_world import seed_calendar
 from tests.mechanisms.requests_world import build_world
+from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix
 
 
-@pytest.fixture
-def world(org_tree, make_user):
+def build(org_tree, make_user):
     seed_calendar()
     w = build_world(org_tree, make_user)
     w.chief.groups.add(Group.objects.get(name=Role.DISPATCH_CHIEF))
@@ -28,6 +28,9 @@ def world(org_tree, make_user):
     w.reminder = make_reminder(w.chief, channels=(("in_app", "sent"), ("email", "failed")))
     w.reminder_b = make_reminder(w.b_secretary, n=9, kind=ReminderKind.WEEKLY_REPORT_DUE, title="周报今日截止：泰兴支部")
     return w
+
+
+world_once, world = shared_world(build)  # built once per module: tests/shared_world.py
 
 
 @pytest.mark.django_db

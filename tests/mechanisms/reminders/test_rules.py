@@ -29,15 +29,18 @@ from mechanisms.reminders.services import deliveries_send, reminder_sweep
 from projects.models import Project
 from tests.mechanisms.reminders_world import RobotServer, at, free_port, seed_calendar
 from tests.mechanisms.requests_world import build_world
+from tests.shared_world import shared_world
 
 
-@pytest.fixture
-def world(org_tree, make_user):
+def build(org_tree, make_user):
     seed_calendar()
     w = build_world(org_tree, make_user)
     # Quiet the rules a test is not about: no session due, not red.
     Project.objects.update(next_dispatch_on=datetime.date(2030, 1, 1), light="green", red_since=None)
     return w
+
+
+world_once, world = shared_world(build)  # built once per module: tests/shared_world.py
 
 
 @pytest.fixture

@@ -24,15 +24,18 @@ from mechanisms.models import (
 from mechanisms.reminders.services import nudge_send
 from tests.mechanisms.reminders_world import seed_calendar
 from tests.mechanisms.requests_world import build_world
+from tests.shared_world import shared_world
 from tests.utils import get_query_count
 
 LOG = reverse("mechanisms:reminder_log")
 
 
-@pytest.fixture
-def world(org_tree, make_user):
+def build(org_tree, make_user):
     seed_calendar()
     return build_world(org_tree, make_user)
+
+
+world_once, world = shared_world(build)  # built once per module: tests/shared_world.py
 
 
 def make_reminder(user, *, kind=ReminderKind.PROJECT_RED, title="项目转红：澄靖通道", n=0, channels=(("in_app", "sent"),),

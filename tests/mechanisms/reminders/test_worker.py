@@ -133,6 +133,11 @@ def test_a_missing_weekly_report_reaches_the_secretary_in_app_by_email_and_by_th
     assert not ReminderDelivery.objects.filter(reminder__recipient=world.other_secretary).exclude(channel=Channel.IN_APP).exists()
 
 
+# On Friday itself, ticking (the workers start on the test's clock): the later sweeps below run
+# at "now + 11 minutes" and "now + 30 minutes", which must come after the first sweep's FRIDAY
+# for the lost delivery to be stale. On the suite's Wednesday they came before it, nothing was
+# queued again, and the test waited out its timeout.
+@time_machine.travel(FRIDAY, tick=True)
 def test_a_worker_killed_mid_send_delivers_once_after_restart(world, only_weekly, settings, tmp_path, mail_dir, worker_env):
     from config.celery import app
 

@@ -9,12 +9,12 @@ from mechanisms.requests.services import decision_request_create, report_create
 from mechanisms.weekly.rules import current_week
 from mechanisms.weekly.services import WeeklyContent, weekly_report_create
 from tests.mechanisms.requests_world import build_world
+from tests.shared_world import shared_world
 
 MODELS = ["weeklyreport", "decisionrequest", "report", "notification"]
 
 
-@pytest.fixture
-def w(org_tree, make_user):
+def build(org_tree, make_user):
     w = build_world(org_tree, make_user)
     for branch, secretary in ((w.branch, w.secretary), (w.b_branch, w.b_secretary)):
         report = weekly_report_create(
@@ -26,6 +26,9 @@ def w(org_tree, make_user):
     notify(recipients=[w.staff_b], title="周泰的通知", email=False)
     w.report = report
     return w
+
+
+w_once, w = shared_world(build, name="w")  # built once per module: tests/shared_world.py
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -5,16 +5,15 @@ action), leaders read but never write."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from mechanisms.requests.services import decision_request_create, report_create
 
 from mechanisms.models import DecisionRequest, DecisionRequestStatus, Report, ReportStatus
-from mechanisms.requests.services import decision_request_create, report_create
-from tests.mechanisms.requests_world import build_world
+from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix
 
+from .requests_world import build_world
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def outsiders(w) -> dict:

@@ -37,14 +37,13 @@ from mechanisms.requests.services import (
     report_update,
 )
 from tests.mechanisms.requests_world import build_world
+from tests.shared_world import shared_world
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 R = DecisionRequestStatus
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def draft(w, **fields) -> DecisionRequest:

@@ -3,20 +3,18 @@ their filters and exports."""
 
 import io
 
-import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from mechanisms.models import DecisionRequest, DecisionRequestStatus, Notification, Report, ReportStatus
 from mechanisms.requests.services import decision_request_create, report_create
 from tests.mechanisms.requests_world import build_world
+from tests.shared_world import shared_world
 
 R = DecisionRequestStatus
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def make_request(w, *, branch=None, by=None, title="关于调整临时安置补助标准的请示", submit=False):

@@ -28,7 +28,7 @@ from tests.mechanisms import problems_world as pw
 from tests.mechanisms.problems_world import analysed, reported
 from tests.utils import count_queries
 
-world, english, client_for = pw.world, pw.english, pw.client_for
+world_once, world, english, client_for = pw.world_once, pw.world, pw.english, pw.client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

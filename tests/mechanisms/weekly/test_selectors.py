@@ -22,14 +22,13 @@ from mechanisms.models import (
 from mechanisms.weekly.rules import Week, current_week, week_deadline
 from mechanisms.weekly.selectors import weekly_missing, weekly_report_list
 from tests.mechanisms.requests_world import build_world, days, make_active_branch
+from tests.shared_world import shared_world
 from tests.utils import count_queries, get_query_count
 
 SIZES = (10, 200)
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def add_weekly_reports(w, n, *, start=0):

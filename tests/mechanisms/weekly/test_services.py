@@ -38,14 +38,13 @@ from mechanisms.weekly.services import (
 )
 from projects.models import IndicatorReading, ReadingSource
 from tests.mechanisms.requests_world import build_world, make_active_branch, make_indicator
+from tests.shared_world import shared_world
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = WeeklyReportStatus
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def content(**fields) -> WeeklyContent:

@@ -6,7 +6,6 @@ import datetime
 import io
 from decimal import Decimal
 
-import pytest
 import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -22,13 +21,12 @@ from mechanisms.weekly.services import (
     weekly_report_update,
 )
 from tests.mechanisms.requests_world import build_world
+from tests.shared_world import shared_world
 
 S = WeeklyReportStatus
 
 
-@pytest.fixture
-def w(org_tree, make_user):
-    return build_world(org_tree, make_user)
+w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
 
 def login(client, user):

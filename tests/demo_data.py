@@ -1,0 +1,94 @@
+"""The Jingjiang demo, seeded once per test session (not once per module).
+
+Seeding takes the better part of a minute, and four modules used to seed it for themselves
+(issue 9). The demo is now built in layers inside one outer transaction that is opened when the
+first demo test runs and rolled back when the session ends:
+
+``demo_base``     the organizations, people and branches, then the projects (the seeders every
+                  other demo hangs on);
+``demo_history``  + the mechanisms' history (``mechanisms.demo_records``); yields its counts;
+``demo_full``     + ``manage.py seed_demo`` (every seeder; those above add nothing the second
+                  time); yields what the command printed.
+
+Each test runs inside its own savepoint (pytest-django's ``db``), so whatever it writes is gone
+before the next. Tests that ask for a layer are moved to the end of the session and sorted by
+layer (``order_demo_tests`` in tests/conftest.py): a test never sees a layer it did not ask
+for, and no ordinary test runs while the demo's transaction is open — a ``db`` test would see
+the demo, a transactional test would truncate it. ``check_isolation`` (tests/conftest.py) fails loudly if that
+ever happens anyway.
+
+Each layer is seeded on a clock that starts where the previous layer's seeding stopped
+(``SeedClock``), as if the whole demo were seeded in one go from the suite's moment: the tests
+run at the suite's moment like every other test.
+"""
+
+import datetime
+import time
+from contextlib import contextmanager
+
+import pytest
+import time_machine
+
+from tests.clock import suite_now
+
+LAYERS = ("demo_base", "demo_history", "demo_full")
+
+
+class SeedClock:
+    """The demo's own timeline: the seeding time of the layers so far, added up."""
+
+    def __init__(self):
+        self.elapsed = datetime.timedelta()
+
+    @contextmanager
+    def running(self):
+        started = time.monotonic()  # time-machine leaves the monotonic clock alone
+        with time_machine.travel(suite_now() + self.elapsed, tick=True):
+            try:
+                yield
+            finally:
+                self.elapsed += datetime.timedelta(seconds=time.monotonic() - started)
+
+
+class DemoState:
+    """Whether the demo's outer transaction is open (set by the session fixture)."""
+
+    open = False
+
+
+def demo_layer(item) -> int | None:
+    """The index of the deepest demo layer a collected test asks for, or None."""
+    names = getattr(item, "fixturenames", ())
+    layers = [index for index, name in enumerate(LAYERS) if name in names]
+    return max(layers) if layers else None
+
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences", "celery_worker_process"}
+
+
+def is_transactional(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    if names & TRANSACTIONAL_FIXTURES:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+
+
+def order_demo_tests(items) -> None:
+    """Move the tests that use the demo to the end of the session, by layer (a stable sort:
+    within a layer they keep their order). Refuse a transactional test that asks for the demo:
+    its flush would empty the demo for the tests after it."""
+    demo, others = [], []
+    for item in items:
+        layer = demo_layer(item)
+        if layer is None:
+            others.append(item)
+            continue
+        if is_transactional(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test cannot use the session's demo (its flush would empty it)"
+            )
+        demo.append((layer, item))
+    if demo:
+        demo.sort(key=lambda pair: pair[0])
+        items[:] = others + [item for _layer, item in demo]
