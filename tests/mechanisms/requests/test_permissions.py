@@ -5,13 +5,12 @@ action), leaders read but never write."""
 import pytest
 from django.test import Client
 from django.urls import reverse
-from mechanisms.requests.services import decision_request_create, report_create
 
 from mechanisms.models import DecisionRequest, DecisionRequestStatus, Report, ReportStatus
+from mechanisms.requests.services import decision_request_create, report_create
+from tests.mechanisms.requests_world import build_world
 from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix
-
-from .requests_world import build_world
 
 w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 

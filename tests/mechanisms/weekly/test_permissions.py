@@ -5,14 +5,13 @@ redirect of a done action), leaders read but never write."""
 import pytest
 from django.test import Client
 from django.urls import reverse
-from mechanisms.weekly.services import WeeklyContent, weekly_report_create
-from mechanisms.weekly.rules import current_week
 
 from mechanisms.models import WeeklyReport, WeeklyReportStatus
+from mechanisms.weekly.rules import current_week
+from mechanisms.weekly.services import WeeklyContent, weekly_report_create
+from tests.mechanisms.requests_world import build_world
 from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix
-
-from .requests_world import build_world
 
 w_once, w = shared_world(build_world, name="w")  # built once per module: tests/shared_world.py
 
