@@ -37,7 +37,10 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = datetime.datetime(1899, 12, 30)  # Excel's day 0 (1900 date system, after 1900-03-01)
 
 # Cell formats (indexes into cellXfs of _STYLES).
-_TITLE, _HEADER, _DATETIME, _DATE, _TIME = 1, 2, 3, 4, 5
+_TITLE, _HEADER, _DATETIME, _DATE, _TIME, _QUOTED = 1, 2, 3, 4, 5, 6
+# Text that a spreadsheet would take for a formula once edited (= + - @, a tab or CR first):
+# written as text with Excel's quote prefix, as core.xlsx does for the in-memory workbooks.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _STYLES = (
     _XML_HEAD + f'<styleSheet xmlns="{_MAIN}">'
     '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd h:mm:ss"/>'
@@ -53,7 +56,7 @@ _STYLES = (
     "</fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="6">'
+    '<cellXfs count="7">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment horizontal="center"/></xf>'
@@ -62,6 +65,7 @@ _STYLES = (
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="21" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
@@ -93,7 +97,9 @@ def _string_cell(ref: str, value: str, style: int = 0) -> str:
 def _cell(ref: str, value) -> str:
     """One cell's XML ("" for an empty cell)."""
     if isinstance(value, str):
-        return _string_cell(ref, value) if value else ""
+        if not value:
+            return ""
+        return _string_cell(ref, value, _QUOTED if value.startswith(_FORMULA_PREFIXES) else 0)
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int):

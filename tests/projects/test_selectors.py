@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 # notification badge, and saving the session (savepoint, update, release) = 8.
 # The list adds the filter choices (batches, branches, fields, lead units, 调度长), the count and
 # the page of rows.
-LIST_QUERIES = 15
+LIST_QUERIES = 12
 # The detail adds the project with its relations, its responsible units, indicators and
 # milestones (prefetches), the two "may write" checks, the readings, four history tables and the
 # users named in the history's changes.
-DETAIL_QUERIES = 20
+DETAIL_QUERIES = 17
 
 
 def _bulk_projects(world, n: int):

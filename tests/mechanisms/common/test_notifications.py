@@ -116,9 +116,9 @@ def test_list_query_count_is_constant(client, people):
     Notification.objects.bulk_create(Notification(recipient=alice, title=f"更多{i}", kind="info") for i in range(190))
     large = get_query_count(client, url)
     assert small == large
-    # session, user, roles, the page's count and rows, the unread badge, and the session saved
-    # back (savepoint, update, release): nothing per row. A new query here needs a reason.
-    assert large == 9, large
+    # session, user, roles, the page's count and rows, the unread badge: nothing per row. A new
+    # query here needs a reason.
+    assert large == 6, large
 
 
 # ---------------------------------------------------------------- the e-mail outbox

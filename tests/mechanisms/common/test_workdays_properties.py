@@ -6,9 +6,11 @@ agree with it day by day, holidays and make-up working days (调休) included, a
 functions must agree with counting those days one by one."""
 
 import datetime
+import importlib
 
 import chinese_calendar
 import pytest
+from django.apps import apps as django_apps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +21,14 @@ DAYS_2026 = [YEAR_START + datetime.timedelta(days=i) for i in range((YEAR_END - 
 in_2026 = st.dates(YEAR_START, YEAR_END)
 
 
+# The data migration that seeds the calendar: a transactional test's flush empties the table for
+# the tests after it, so the calendar under test is seeded again the way the migration does.
+seed_migration = importlib.import_module("mechanisms.migrations.0005_seed_work_calendar")
+
+
 @pytest.fixture
 def cal(db):
+    seed_migration.seed(django_apps, None)
     # Read once per test; Hypothesis's examples share it (the calendar is only read).
     return WorkCalendar.load()
 

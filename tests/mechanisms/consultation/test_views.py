@@ -166,5 +166,5 @@ class TestList:
         _consultations(world, 190)
         large = count()
         # session, user, roles, organization, projects, branches, units, can-convene, count, rows,
-        # unread badge, session save (3)
-        assert small == large == 14
+        # unread badge
+        assert small == large == 11

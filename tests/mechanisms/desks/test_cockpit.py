@@ -126,9 +126,9 @@ class TestCockpit:
         fill(8)
         large = count()
         # session, user, roles, calendar, projects (with counts), overdue, awaiting, problems,
-        # drafts, unread badge, session save (3); the nudge panel (selectors_reminders.nudge_panel):
+        # drafts, unread badge,; the nudge panel (selectors_reminders.nudge_panel):
         # late secretaries, overdue instructions, their units' liaisons, the last nudges (4)
-        assert small == large == 17
+        assert small == large == 14
 
 
 class TestLiaisonHome:
@@ -194,5 +194,5 @@ class TestLiaisonHome:
         fill(20)
         large = count()
         # session, user, roles, calendar, unit, problems, their assignments, instructions,
-        # resolutions, unread badge, session save (3)
-        assert small == large == 13
+        # resolutions, unread badge
+        assert small == large == 10

@@ -253,10 +253,10 @@ class TestLists:
 
     @pytest.mark.parametrize("name, fill, expected", [
         # session, user, roles, organization, filter choices (projects, branches[, units]), count, page
-        # rows, unread badge, session save (savepoint, update, release); the instruction list also
+        # rows, unread badge,; the instruction list also
         # loads the working-day calendar for the ticket colours.
-        ("instruction_list", _many, 14),
-        ("dispatch_list", _sessions, 12),
+        ("instruction_list", _many, 11),
+        ("dispatch_list", _sessions, 9),
     ])
     def test_query_counts_are_pinned_and_constant(self, world, client, name, fill, expected):
         url = reverse(f"mechanisms:{name}")

@@ -146,8 +146,8 @@ class TestListQueries:
         large = get_query_count(client, LIST)
         assert small == large
         # session, user, roles, the user's organization, three filter choices, "may raise?",
-        # the unread badge, count, rows, session save (with its savepoint pair).
-        assert large <= 14, f"the problem list now costs {large} queries: justify each new one"
+        # the unread badge, count, rows.
+        assert large <= 11, f"the problem list now costs {large} queries: justify each new one"
 
     def test_export_is_constant(self, world, client_for):
         client = client_for(world.staff)
