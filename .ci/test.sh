@@ -17,6 +17,7 @@ if [[ -z ${REDIS_URL:-} ]]; then command -v redis-server >/dev/null || need+=(re
 command -v redis-server >/dev/null || need+=(redis-server)   # the fault tests start their own Redis
 command -v chromium >/dev/null || need+=(chromium)
 command -v msgfmt >/dev/null || need+=(gettext)
+command -v pdfinfo >/dev/null || need+=(poppler-utils)   # the appraisal PDF test reads the PDF back
 { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || need+=(fonts-wqy-microhei)
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then echo "Missing Debian packages: ${need[*]} (run as root or install them)"; exit 1; fi
