@@ -136,6 +136,11 @@ def _demo_transaction(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+            # The session's last connection would keep the test database open and make
+            # pytest-django's teardown fail to drop it ("is being accessed by other users").
+            from django.db import connection
+
+            connection.close()
 
 
 @pytest.fixture(scope="session")
