@@ -8,6 +8,7 @@ from their own records and hand this module only text, tables and a few header f
     doc.heading(1, "总体情况")           # "一、总体情况" in 黑体 (levels 1–4: 一、 （一） 1. （1）)
     doc.paragraph("本周……")              # 仿宋_GB2312 三号, first line indented two characters
     doc.table(["项目", "进度"], [["某项目", "80%"]])
+    doc.form([[FormCell("姓名", label=True), "张三"]], widths=[1, 3])   # a form with merged cells
     doc.signature("中共某某市委组织部", date(2026, 11, 18))
     content = doc.to_bytes()            # the .docx; docx_to_pdf(content) for the PDF
 
@@ -57,6 +58,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date as Date
 from decimal import Decimal
 from pathlib import Path
@@ -66,7 +68,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -473,6 +475,18 @@ def _open_template(template):
 Cell = str | int | float | Decimal | None
 
 
+@dataclass(frozen=True)
+class FormCell:
+    """One cell of a form table (``GbDocument.form``): ``span`` grid columns wide; a ``label`` is
+    黑体 and centred; ``foot`` is a last line set to the right (a signature and date line)."""
+
+    text: str = ""
+    span: int = 1
+    label: bool = False
+    align: str | None = None
+    foot: str = ""
+
+
 class GbDocument:
     """One document. Header fields are keyword-only and all optional but the title:
 
@@ -525,9 +539,8 @@ class GbDocument:
             if mark:
                 last.paragraph_format.space_before = LINE_PITCH * 2  # 空二行
         if self.org or self.date:
-            last = self._add("", STYLE_ISSUER_LINE)
-            last.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-            self._runs(last, [(self.org or "", {}), ("\t" + (gb_date(self.date) if self.date else ""), {})])
+            self.split_line(self.org or "", gb_date(self.date) if self.date else "")
+            last = self.doc.paragraphs[-1]
         if last is not None:
             _border(last._p.get_or_add_pPr())  # the red separator, 4 mm (11 pt) under the last line
 
@@ -629,6 +642,49 @@ class GbDocument:
             p.paragraph_format.alignment = _ALIGN[how]
             if line:
                 p.add_run(line)
+
+    def form(self, rows: Sequence[Sequence[FormCell | str]], *, widths: Sequence[float],
+             heights: Sequence[float | None] | None = None) -> None:
+        """A form table (登记表, 鉴定表): rows of cells on a grid of ``len(widths)`` columns (relative
+        widths), a cell spanning ``FormCell.span`` of them; ``heights`` gives rows a least height
+        in millimetres (a box to write in: its text starts at the top)."""
+        cols = len(widths)
+        total = float(sum(widths))
+        col_widths = [Emu(int(TEXT_WIDTH * (w / total))) for w in widths]
+        table = self.doc.add_table(rows=len(rows), cols=cols)
+        table.style = self.doc.styles[STYLE_TABLE]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for i, column in enumerate(table.columns):
+            column.width = col_widths[i]
+        for r, cells in enumerate(rows):
+            row = table.rows[r]
+            height = heights[r] if heights and r < len(heights) else None
+            if height:
+                row.height = Mm(height)
+                row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            c = 0
+            for cell in cells:
+                cell = cell if isinstance(cell, FormCell) else FormCell(str(cell))
+                span = max(1, min(cell.span, cols - c))
+                target = row.cells[c] if span == 1 else row.cells[c].merge(row.cells[c + span - 1])
+                width = Emu(sum(col_widths[c:c + span]))
+                how = cell.align or ("center" if cell.label else "left")
+                self._cell(target, cell.text, STYLE_TABLE_HEADER if cell.label else STYLE_TABLE_TEXT, how, width)
+                if height and not cell.label:
+                    target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+                if cell.foot:
+                    foot = target.add_paragraph(style=self.doc.styles[STYLE_TABLE_TEXT])
+                    foot.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    foot.paragraph_format.space_before = Pt(14)
+                    foot.add_run(cell.foot)
+                c += span
+
+    def split_line(self, left: str, right: str) -> None:
+        """One line with ``left`` flush left and ``right`` flush right (e.g. a form's unit and number)."""
+        p = self._add("", STYLE_ISSUER_LINE)
+        p.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+        self._runs(p, [(left, {}), ("\t" + right, {})])
 
     def signature(self, org: str | None = None, date: Date | None = None) -> None:
         """The issuing office and the date under the text (GB/T 9704 §7.3.5.2, without a seal): a

@@ -16,7 +16,7 @@ from docx.shared import Emu, Mm, Pt
 
 from core import gbdoc
 from core.documents import pdf_response
-from core.gbdoc import GbDocument, chinese_numeral, docx_to_pdf, text_width_chars
+from core.gbdoc import FormCell, GbDocument, chinese_numeral, docx_to_pdf, text_width_chars
 from tests.gbdoc_utils import first_page_png, mm, open_docx, pdf_pages, pdf_plain, require_soffice, style_font
 
 L28 = "一二三四五六七八九十" * 2 + "一二三四五六七八"  # 28 full-width characters
@@ -234,3 +234,26 @@ def test_a_briefing_like_document_renders():
     assert "攻坚支部工作简报" in text and "第3期" in text and "中共靖江市委组织部2026年11月18日" in text
     assert "—1—" in text and "—2—" in text
     assert first_page_png(pdf, "gbdoc-sample").stat().st_size < 150_000
+
+
+def test_form_tables_merge_cells_and_hold_writing_boxes():
+    doc = GbDocument(title="登记表")
+    doc.split_line("单位：某支部", "编号：0001")
+    doc.form(
+        [
+            [FormCell("姓名", label=True), "张三", FormCell("性别", label=True), "男"],
+            [FormCell("简历", label=True), FormCell("2020年至今在某单位工作", span=3, foot="签名：　　年　月　日")],
+        ],
+        widths=[1, 2, 1, 2],
+        heights=[None, 40],
+    )
+    out = open_docx(doc.to_bytes())
+    assert out.paragraphs[1].text == "单位：某支部\t编号：0001"
+    (table,) = out.tables
+    first, second = table.rows
+    assert [c.text for c in first.cells] == ["姓名", "张三", "性别", "男"]
+    # a merged cell appears once per grid column it spans
+    assert [c.text for c in second.cells][1:] == ["2020年至今在某单位工作\n签名：　　年　月　日"] * 3
+    assert second.cells[1].paragraphs[-1].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert mm(second.height) == 40.0
+    assert first.cells[0].paragraphs[0].style.name == "GB Table Header"
