@@ -136,6 +136,15 @@ def gb_date(value: Date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
+def gb_number(value) -> str:
+    """A figure as people write it in a document: no trailing zeros (``120``, ``12.5``); ``—``
+    for nothing."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(str(value))
+    return format(value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize(), "f")
+
+
 def chinese_numeral(n: int) -> str:
     """一 … 九十九 (heading numbers of the first two levels)."""
     digits = "零一二三四五六七八九"
@@ -681,7 +690,12 @@ class GbDocument:
                 c += span
 
     def split_line(self, left: str, right: str) -> None:
-        """One line with ``left`` flush left and ``right`` flush right (e.g. a form's unit and number)."""
+        """One line with ``left`` flush left and ``right`` flush right (e.g. a form's unit and number);
+        two lines, the second flush right, when both do not fit on one with two characters between."""
+        if text_width_chars(left) + text_width_chars(right) + 2 > CHARS_PER_LINE:
+            self._add(left, STYLE_ISSUER_LINE)
+            self._add(right, STYLE_ISSUER_LINE).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            return
         p = self._add("", STYLE_ISSUER_LINE)
         p.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
         self._runs(p, [(left, {}), ("\t" + right, {})])
@@ -699,11 +713,17 @@ class GbDocument:
         else:
             right_date = 2.0
             right_org = right_date + ld - lo - 2
+        # The signature never stands alone on a page: the last line of text goes with it.
+        if self.doc.paragraphs:
+            self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         self.blank()
+        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         for text, right in ((org, right_org), (date_text, right_date)):
             if text:
                 p = self._add(text, STYLE_SIGNATURE)
+                p.paragraph_format.keep_with_next = True
                 _indent_chars(p, right=max(0.0, right))
+        p.paragraph_format.keep_with_next = False
 
     def note(self, text: str) -> None:
         """A 附注-like line in parentheses, two characters in, under the signature."""

@@ -12,16 +12,24 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Person
+from core.documents import docx_response, pdf_response
 from core.exports import export_response
 from core.xlsx import xlsx_response
 from evaluation import selectors, services
 from evaluation.conf import evaluation_config
+from evaluation.documents import (
+    appraisal_document,
+    appraisal_filename,
+    evaluation_document,
+    evaluation_filename,
+)
 from evaluation.filters import evaluation_rows
 from evaluation.forms import (
     AdjustmentForm,
@@ -483,6 +491,40 @@ def appraisal_pdf(request, pk):
     filename = _("Party-spirit appraisal form") + f"-{appraisal.person.name}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     return response
+
+
+@login_required
+def appraisal_docx(request, pk):
+    """The appraisal form as a Word document (GB/T 9704 layout), for whoever may print it."""
+    appraisal = _printable(request, pk)
+    return docx_response(appraisal_document(appraisal).to_bytes(), appraisal_filename(appraisal))
+
+
+@login_required
+def appraisals_zip(request, branch_pk):
+    """Every appraisal form of a branch as Word documents in one .zip, written by a worker."""
+    get_object_or_404(selectors.appraisal_branches(request.user), pk=branch_pk)
+    return export_response(request, "appraisal_forms", params={"branch": [str(branch_pk)]})
+
+
+def _report(request, pk):
+    evaluation = _evaluation(request, pk)
+    page = selectors.evaluation_page(evaluation, user=request.user)
+    return evaluation, evaluation_document(page).to_bytes()
+
+
+@login_required
+def evaluation_report_docx(request, pk):
+    """The efficacy evaluation report (效能评估报告) of one branch as a Word document."""
+    evaluation, content = _report(request, pk)
+    return docx_response(content, evaluation_filename(evaluation))
+
+
+@login_required
+def evaluation_report_pdf(request, pk):
+    evaluation, content = _report(request, pk)
+    return pdf_response(request, content, evaluation_filename(evaluation),
+                        docx_url=reverse("evaluation:evaluation_report_docx", args=[evaluation.pk]))
 
 
 @login_required

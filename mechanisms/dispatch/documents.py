@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from branches.models import Light
-from core.gbdoc import GbDocument, gb_date
+from core.gbdoc import GbDocument, gb_date, gb_number
 from core.templatetags.punctuation import colon, comma
 from mechanisms.dispatch.selectors import (
     AGENDA_INDICATOR,
@@ -20,13 +20,7 @@ from mechanisms.dispatch.selectors import (
     MinutesFacts,
 )
 
-
-def number(value) -> str:
-    """A figure as people write it: no trailing zeros (120, 12.5)."""
-    if value is None or value == "":
-        return ""
-    value = Decimal(str(value))
-    return format(value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize(), "f")
+number = gb_number
 
 
 def percent(share) -> str:
@@ -53,7 +47,7 @@ def minutes_document(facts: MinutesFacts) -> GbDocument:
     project = dispatch.project
     doc = GbDocument(
         title=_("Minutes of the dispatch session of %(project)s") % {"project": project.name},
-        subtitle=_("(%(date)s)") % {"date": gb_date(dispatch.held_on)},
+        subtitle=_("(%(text)s)") % {"text": gb_date(dispatch.held_on)},
         org=dispatch.branch.name,
         date=dispatch.held_on,
     )

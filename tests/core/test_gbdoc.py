@@ -249,6 +249,8 @@ def test_form_tables_merge_cells_and_hold_writing_boxes():
     )
     out = open_docx(doc.to_bytes())
     assert out.paragraphs[1].text == "单位：某支部\t编号：0001"
+    doc.split_line("单位：" + "很长的单位名称" * 3, "编号：0001")  # 31 characters: two lines
+    assert [p.text for p in open_docx(doc.to_bytes()).paragraphs[-2:]] == ["单位：" + "很长的单位名称" * 3, "编号：0001"]
     (table,) = out.tables
     first, second = table.rows
     assert [c.text for c in first.cells] == ["姓名", "张三", "性别", "男"]
