@@ -426,17 +426,20 @@ def dispatch_minutes_facts(dispatch: Dispatch) -> MinutesFacts:
     """The facts of the minutes of ``dispatch`` (four queries):
 
     * the project's light, progress and forecast **on the day the session was held**, by the
-      project light's own rule (projects.lights.compute_light) over the indicators and milestones
-      the project had when the session was recorded, with each indicator's last reading up to
-      that day and the milestones done by then;
+      project light's own rule (projects.lights.compute_light) over the indicators the project
+      had then (created by the recording, or read by that day) with each one's last reading up
+      to that day, and the milestones, counted done if done by then;
     * each indicator's figures that day, by the same rule;
     * the agenda **as it was recorded** (the session's stored agenda);
     * the instructions issued from the session, with unit, person and deadline."""
     project = dispatch.project
     day = dispatch.held_on
-    known = Q(created_at__lte=dispatch.recorded_at) if dispatch.recorded_at else Q()
     upto = IndicatorReading.objects.filter(recorded_on__lte=day).order_by("recorded_on", "id")
     later = IndicatorReading.objects.filter(indicator=OuterRef("pk"), recorded_on__gt=day)
+    # An indicator was on the table if it existed when the session was recorded or has a reading
+    # by the session day (records entered afterwards with their own dates, as the demo's are).
+    known = Q(created_at__lte=dispatch.recorded_at) if dispatch.recorded_at else Q()
+    known |= Q(Exists(IndicatorReading.objects.filter(indicator=OuterRef("pk"), recorded_on__lte=day)))
     indicators = list(
         project.indicators.filter(known)
         .annotate(has_later_readings=Exists(later))
@@ -459,7 +462,7 @@ def dispatch_minutes_facts(dispatch: Dispatch) -> MinutesFacts:
         ))
     milestones = [
         lights.MilestoneFigures(due_on=m.due_on, done_on=m.done_on if m.done_on and m.done_on <= day else None)
-        for m in project.milestones.filter(known).order_by("due_on", "id")
+        for m in project.milestones.order_by("due_on", "id")  # the plan's dates, whenever entered
     ]
     overall = lights.compute_light(start=project.start_on, deadline=project.deadline, today=day,
                                    indicators=figures, milestones=milestones)

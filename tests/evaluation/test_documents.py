@@ -181,6 +181,8 @@ def test_every_form_of_a_branch_as_one_zip_through_an_export_job(world, client_f
     job.refresh_from_db()
     assert (job.status, job.progress, job.total) == (ExportJobStatus.DONE, 5, 5)
     assert job.filename.endswith(".zip") and job.filename.startswith("党性鉴定表-澄靖第二过江通道征迁攻坚支部")
+    page = zh_client(world.secretary).get(reverse("core:export_job", args=[job.pk])).content.decode()
+    assert "已就绪：共5份文档。" in page
     download = client_for(world.secretary).get(reverse("core:export_job_download", args=[job.pk]))
     assert download["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))

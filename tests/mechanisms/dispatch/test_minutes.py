@@ -63,6 +63,8 @@ def build(org_tree, make_user):
         w.second = make_instruction(project=w.project, by=w.chief, unit=w.department_a, dispatch=w.dispatch,
                                     title="开通审批绿色通道", issued=-10, deadline=20)
         make_instruction(project=w.project, by=w.chief, unit=w.town_a, title="不属于本次会议的事项")
+        # added after the session and never read by its day: not on that session's table
+        make_indicator(project=w.project, by=w.staff, name="会后新增指标", target="10", unit="个")
     return w
 
 
@@ -85,6 +87,7 @@ def test_figures_are_those_of_the_session_day(world):
     assert facts.chair == "刘建国"
     assert facts.elapsed == Decimal("0.4")
     rows = {i.name: i for i in facts.indicators}
+    assert set(rows) == {"拆迁签约", "土地腾交"}
     assert (rows["拆迁签约"].value, rows["拆迁签约"].progress) == (Decimal("30"), Decimal("0.3"))
     assert (rows["土地腾交"].value, rows["土地腾交"].progress) == (Decimal("25"), Decimal("0.5"))
     # the project's progress: the two indicators' mean, weight 1 each
@@ -188,3 +191,4 @@ def test_who_may_download_the_minutes(world, name, monkeypatch):
     # a draft has no minutes yet
     draft = reverse(f"mechanisms:{name}", args=[world.draft.pk])
     assert_status_matrix(Client, draft, {world.staff: 404, world.chief: 404})
+
