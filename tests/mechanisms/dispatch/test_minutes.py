@@ -33,7 +33,7 @@ from tests.mechanisms.dispatch_world import (
     make_milestone,
 )
 from tests.shared_world import shared_world
-from tests.utils import assert_status_matrix
+from tests.utils import assert_status_matrix, count_queries
 
 
 def build(org_tree, make_user):
@@ -93,6 +93,20 @@ def test_figures_are_those_of_the_session_day(world):
     # the project's progress: the two indicators' mean, weight 1 each
     assert facts.progress == Decimal("0.4")
     assert [i.title for i in facts.instructions] == ["落实安置房源", "开通审批绿色通道"]
+
+
+def test_the_facts_cost_the_same_queries_however_many_indicators_and_instructions(world):
+    dispatch = sel.dispatch_detail(user=world.staff, pk=world.dispatch.pk)  # as the download view reads it
+    before, _facts = count_queries(sel.dispatch_minutes_facts, dispatch)
+    for n in range(3):
+        indicator = make_indicator(project=world.project, by=world.staff, name=f"追加指标{n}", target="10", unit="个")
+        indicator_record_reading(indicator=indicator, value=Decimal(n), by=world.staff, recorded_on=days(-11))
+        make_instruction(project=world.project, by=world.chief, unit=world.town_a, dispatch=world.dispatch,
+                         title=f"追加事项{n}", issued=-10, deadline=3)
+    dispatch = sel.dispatch_detail(user=world.staff, pk=world.dispatch.pk)
+    after, facts = count_queries(sel.dispatch_minutes_facts, dispatch)
+    assert (len(facts.indicators), len(facts.instructions)) == (5, 5)
+    assert after == before == 4
 
 
 def test_the_docx_says_what_the_session_was(world):
