@@ -51,9 +51,10 @@ def picker_source(name: str) -> PickerSource:
 
 
 def scope_id(params: QueryDict, key: str) -> int:
-    """The id a source is scoped to (``?branch=12``): a missing or malformed one is a 404."""
+    """The id a source is scoped to (``?branch=12``): a missing, malformed or impossibly large
+    one (past the database's bigint) is a 404."""
     value = params.get(key, "")
-    if not value.isdecimal():
+    if not (value.isascii() and value.isdecimal()) or len(value) > 18:
         raise Http404
     return int(value)
 
@@ -69,7 +70,7 @@ def picker_page(*, source: PickerSource, user, params: QueryDict) -> dict:
             match |= Q(**{f"{field}__icontains": word})
         qs = qs.filter(match)
     page = params.get("page", "1")
-    page = int(page) if page.isdecimal() and 0 < int(page) < 1000 else 1
+    page = int(page) if page.isascii() and page.isdecimal() and len(page) < 4 and int(page) > 0 else 1
     start = (page - 1) * PAGE_SIZE
     rows = list(qs[start : start + PAGE_SIZE + 1])
     return {

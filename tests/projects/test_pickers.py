@@ -119,6 +119,17 @@ def test_problem_units_for_who_may_raise_problems_of_the_branch(world, who, stat
         assert world.town_a.pk in units and world.committee_b.pk not in units
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["branch=" + "9" * 25, "branch=-1", "branch=٣", "page=" + "9" * 25, "page=x", "q=" + "字" * 500, "q=%25%5F%27"],
+)
+def test_bad_parameters_are_no_server_error(world, query):
+    client = _client(world.staff)
+    client.raise_request_exception = False
+    response = client.get(_url("problem_units") + "?" + query)
+    assert response.status_code in (200, 404), (query, response.status_code)
+
+
 # ---------------------------------------------------------------- a page at a time
 def test_the_endpoint_answers_a_page_at_a_time(world):
     _people(world.town_a, PAGE_SIZE + 5, prefix="甲")
