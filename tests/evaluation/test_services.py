@@ -301,10 +301,19 @@ def test_a_final_appraisal_cannot_change_through_the_services(world):
 
 
 def test_finalize_ready_finalizes_the_complete_ones_only(world):
+    """李娟 wrote her self-assessment; 王强 did not and nobody recorded why: he is skipped with the
+    reason, and so are the three appraisals the branch has not assessed."""
+    services.appraisal_self_assess(appraisal=world.appraisals["李娟"], text="自评", by=world.member)
     for name in ("李娟", "王强"):
         services.appraisal_branch_assess(appraisal=world.appraisals[name], text="好", by=world.secretary)
         services.appraisal_grade(appraisal=world.appraisals[name], grade=AppraisalGrade.QUALIFIED, conclusion="好", by=world.staff)
 
-    done, left = services.appraisals_finalize_ready(branch=world.branch, by=world.staff)
+    done, skipped = services.appraisals_finalize_ready(branch=world.branch, by=world.staff)
 
-    assert (done, left) == (2, 3)
+    assert [a.person.name for a in done] == ["李娟"]
+    why = {row.appraisal.person.name: row.reasons for row in skipped}
+    assert sorted(why) == sorted(["王强", "张卫东", "赵刚", "钱多"])
+    assert why["王强"] == ["The member's self-assessment is missing (or record that they did not fill it in)."]
+    assert "The branch's assessment is missing." in why["赵刚"]
+    world.appraisals["王强"].refresh_from_db()
+    assert world.appraisals["王强"].status == AppraisalStatus.OPEN
