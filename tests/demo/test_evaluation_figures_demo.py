@@ -25,6 +25,7 @@ By hand, then:
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -98,3 +99,23 @@ def test_the_page_shows_each_figure_as_numerator_over_denominator_with_its_recor
     assert "任务期间未交办督办事项" in html and "任务期间没有会商决议" in html
     # A bonus of 3 and no deduction: the deduction line is not shown as −0.00.
     assert 'data-testid="result-bonuses">+3' in html and 'data-testid="result-deductions"' not in html
+
+
+def test_each_figures_link_opens_that_branchs_records(branch, client):
+    """Each link leads to a page the evaluator may open, filtered to the branch: its rows only."""
+    evaluation = Evaluation.objects.get(branch=branch)
+    client.force_login(User.objects.get(username="zuzhibu"))
+    html = client.get(reverse("evaluation:evaluation_detail", args=[evaluation.pk])).content.decode()
+    # Each figure is shown beside its criterion and again in the list of all figures.
+    links = sorted(set(re.findall(r'<a href="([^"]+)" data-testid="figure-link">', html)))
+    other = Branch.objects.exclude(pk=branch.pk).filter(problems__isnull=False, weekly_reports__isnull=False).first()
+
+    assert len(links) == 4  # indicators, weekly reports, problems, activities (nothing else was due)
+    for link in links:
+        page = client.get(link.replace("&amp;", "&"))
+        assert page.status_code == 200, link
+        body = page.content.decode()
+        assert branch.name in body, link
+    # The weekly list has no branch menu: any other branch's name would be one of its rows.
+    weekly = next(link for link in links if link.startswith(reverse("mechanisms:weeklyreport_list")))
+    assert other.name not in client.get(weekly).content.decode()
