@@ -28,7 +28,8 @@ def evaluation_export_data(user, params) -> ExportData:
             yield [
                 b.name, b.batch, b.field.name, str(b.lead_unit), b.secretary_name or "", b.concluded_on, evaluation_state_label(b),
                 b.scorecard_count,
-                ev.mean_score if ev else None, ev.deductions if ev else None, ev.bonuses if ev else None,
+                # No deduction or bonus is an empty cell, not a noisy 0.00.
+                ev.mean_score if ev else None, (ev.deductions or None) if ev else None, (ev.bonuses or None) if ev else None,
                 (_("Yes") if ev.vetoed else _("No")) if ev else "", ev.total if ev else None,
                 ev.get_grade_display() if ev else "", ev.finalized_at if ev else None,
             ]

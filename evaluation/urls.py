@@ -28,6 +28,7 @@ urlpatterns = [
     path("appraisals/<int:pk>/self/", views.appraisal_self, name="appraisal_self"),
     path("appraisals/<int:pk>/branch/", views.appraisal_branch, name="appraisal_branch"),
     path("appraisals/<int:pk>/grade/", views.appraisal_grade, name="appraisal_grade"),
+    path("appraisals/<int:pk>/self/waive/", views.appraisal_self_waive, name="appraisal_self_waive"),
     path("appraisals/<int:pk>/finalize/", views.appraisal_finalize, name="appraisal_finalize"),
     path("appraisals/<int:pk>/print/", views.appraisal_print, name="appraisal_print"),
     path("appraisals/<int:pk>/pdf/", views.appraisal_pdf, name="appraisal_pdf"),

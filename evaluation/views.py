@@ -42,6 +42,7 @@ from evaluation.forms import (
     RubricItemFormSet,
     ScorecardForm,
     SelfAssessmentForm,
+    SelfAssessmentWaiverForm,
     apply_service_errors,
 )
 from evaluation.models import Adjustment, Appraisal, AppraisalStatus, RubricItemKind
@@ -358,24 +359,36 @@ def appraisals_open(request, branch_pk):
 @require_POST
 def appraisals_finalize_ready(request, branch_pk):
     branch = _branch_for_grading(request, branch_pk)
-    done, left = services.appraisals_finalize_ready(branch=branch, by=request.user)
-    messages.success(
-        request, _("%(done)s appraisals finalized; %(left)s are not complete yet.") % {"done": done, "left": left}
-    )
+    done, skipped = services.appraisals_finalize_ready(branch=branch, by=request.user)
+    messages.success(request, _("%(n)s appraisals finalized.") % {"n": len(done)})
+    for row in skipped:
+        messages.warning(
+            request,
+            _("Not finalized: %(name)s — %(why)s") % {"name": row.appraisal.person.name, "why": " ".join(row.reasons)},
+        )
     return redirect("evaluation:appraisal_list", branch_pk=branch.pk)
 
 
 def _appraisal(queryset, pk):
     return get_object_or_404(
-        queryset.select_related("branch", "person", "person__work_unit", "branch_assessed_by", "graded_by"), pk=pk
+        queryset.select_related(
+            "branch", "person", "person__work_unit", "branch_assessed_by", "graded_by", "self_assessment_waived_by"
+        ),
+        pk=pk,
     )
 
 
 def _appraisal_form_page(request, appraisal, form, *, stage):
+    waiver_form = None
+    if stage == "grade" and not appraisal.is_final and not appraisal.has_self_assessment:
+        waiver_form = SelfAssessmentWaiverForm() if not appraisal.self_assessment_waived else None
     return render(
         request,
         "evaluation/appraisal_form.html",
-        {"appraisal": appraisal, "form": form, "stage": stage, "record": selectors.member_record(appraisal)},
+        {
+            "appraisal": appraisal, "form": form, "stage": stage, "record": selectors.member_record(appraisal),
+            "waiver_form": waiver_form,
+        },
     )
 
 
@@ -446,6 +459,26 @@ def appraisal_grade(request, pk):
             conclusion = services.draft_conclusion(appraisal)
         form = GradeForm(graded=appraisal.is_graded, initial={"grade": appraisal.grade, "conclusion": conclusion})
     return _appraisal_form_page(request, appraisal, form, stage="grade")
+
+
+@login_required
+@require_POST
+def appraisal_self_waive(request, pk):
+    """Staff record that the member did not fill in their self-assessment (本人未填写), and why."""
+    appraisal = _appraisal(selectors.gradable_appraisals(request.user), pk)
+    form = SelfAssessmentWaiverForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appraisal_self_assessment_waive(appraisal=appraisal, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            messages.success(
+                request, _("Recorded: %(name)s did not fill in the self-assessment.") % {"name": appraisal.person.name}
+            )
+    else:
+        messages.error(request, _("Say why the member did not fill it in."))
+    return redirect("evaluation:appraisal_grade", pk=appraisal.pk)
 
 
 @login_required

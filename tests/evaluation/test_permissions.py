@@ -87,6 +87,10 @@ def _cases(world):
             {"grade": "qualified", "conclusion": "合格"},
             {"leader": NO, "staff_b": NO, "secretary": NO, "member": NO, "staff": POSTED},
         ),
+        "appraisal_self_waive": (
+            "post", reverse("evaluation:appraisal_self_waive", args=[member_appraisal.pk]), {"reason": "已调离"},
+            {"leader": NO, "staff_b": NO, "secretary": NO, "member": NO, "stranger": NO, "liaison": NO, "staff": POSTED},
+        ),
         "appraisal_finalize": (
             "post", reverse("evaluation:appraisal_finalize", args=[member_appraisal.pk]), {},
             {"leader": NO, "staff_b": NO, "secretary": NO, "member": NO, "stranger": NO, "staff": POSTED},
@@ -156,7 +160,8 @@ CASES = [
     "evaluation_list", "evaluation_export", "rubric_list", "priority_list", "priority_export", "evaluation_detail",
     "evaluation_detail_other_city", "evaluation_new", "evaluation_start", "scorecard_save", "adjustment_add",
     "adjustment_remove", "evaluation_finalize", "rubric_create", "rubric_edit", "rubric_edit_post", "appraisals_open",
-    "appraisals_finalize_ready", "appraisal_grade", "appraisal_grade_post", "appraisal_finalize", "appraisal_list",
+    "appraisals_finalize_ready", "appraisal_grade", "appraisal_grade_post", "appraisal_self_waive", "appraisal_finalize",
+    "appraisal_list",
     "appraisal_branch", "appraisal_branch_post", "appraisal_self", "appraisal_self_post", "my_appraisals",
     "appraisal_print", "appraisal_pdf", "appraisal_docx", "appraisals_zip", "evaluation_report_docx",
     "evaluation_report_docx_other_city", "evaluation_report_pdf",
