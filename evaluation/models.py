@@ -457,3 +457,7 @@ class Appraisal(LockedWhenFinal, TimeStampedModel):
     @property
     def is_final(self) -> bool:
         return self.status == AppraisalStatus.FINAL
+
+
+# The work briefings (工作简报) keep their own module; Django finds models through this one.
+from evaluation.briefings.models import Briefing, BriefingCounter  # noqa: E402, F401
