@@ -11,7 +11,7 @@ from evaluation.briefings.models import SECTION_KEYS
 
 SECTION_HEADINGS = {
     "overview": gettext_lazy("Branches and projects"),
-    "reports": gettext_lazy("Weekly reports"),
+    "reports": gettext_lazy("Weekly reports filed"),
     "problems": gettext_lazy("Problems and enterprise whistles"),
     "instructions": gettext_lazy("Instructions overdue"),
     "league": gettext_lazy("Responsible units reporting for duty"),

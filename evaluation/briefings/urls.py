@@ -11,4 +11,6 @@ urlpatterns = [
     path("briefings/<int:pk>/edit/", views.briefing_edit, name="briefing_edit"),
     path("briefings/<int:pk>/refresh/", views.briefing_refresh, name="briefing_refresh"),
     path("briefings/<int:pk>/issue/", views.briefing_issue, name="briefing_issue"),
+    path("briefings/<int:pk>/docx/", views.briefing_docx, name="briefing_docx"),
+    path("briefings/<int:pk>/pdf/", views.briefing_pdf, name="briefing_pdf"),
 ]

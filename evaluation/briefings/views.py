@@ -10,12 +10,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.selectors import is_office_user
+from core.documents import docx_response, pdf_response
 from evaluation.briefings import selectors, services
+from evaluation.briefings.documents import briefing_docx as build_docx
+from evaluation.briefings.documents import file_name
 from evaluation.briefings.forms import BriefingDraftForm, BriefingEditForm, BriefingIssueForm
 from evaluation.briefings.models import SECTION_KEYS
 from evaluation.briefings.sections import SECTION_HEADINGS
@@ -162,3 +166,22 @@ def briefing_issue(request, pk):
             request, _("Issued as %(year)s No. %(number)s.") % {"year": issued.year, "number": issued.number}
         )
     return redirect("evaluation:briefing_detail", pk=briefing.pk)
+
+
+def _downloadable(request, pk):
+    _require_office(request.user)
+    return get_object_or_404(selectors.visible_briefings(request.user).select_related("organization"), pk=pk)
+
+
+@login_required
+def briefing_docx(request, pk):
+    briefing = _downloadable(request, pk)
+    return docx_response(build_docx(briefing), file_name(briefing))
+
+
+@login_required
+def briefing_pdf(request, pk):
+    briefing = _downloadable(request, pk)
+    return pdf_response(
+        request, build_docx(briefing), file_name(briefing), docx_url=reverse("evaluation:briefing_docx", args=[pk])
+    )
