@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from branches.selectors import is_office_user
 from core.exports import ExportData, register_export
+from evaluation.briefings import exports as _briefing_exports  # noqa: F401  (registers "briefings")
 from evaluation.filters import evaluation_rows, evaluation_state_label
 
 

@@ -17,7 +17,7 @@ row refuses a save that changes it (``LockedWhenFinal``), whoever calls save()."
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -28,7 +28,7 @@ from evaluation.models import LockedError, LockedWhenFinal  # noqa: F401  (Locke
 
 class BriefingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("briefing", "Issued")
 
 
 # The one transition table of a briefing: drafted and edited, then issued for good.

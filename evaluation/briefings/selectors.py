@@ -7,7 +7,8 @@ the issued ones of theirs; nobody else sees any (a 404).
 The figures are the leaders' dashboard's own (``evaluation.dashboard``), computed for the
 briefing's jurisdiction and period with the dashboard's ``Scope``: no figure has a second
 definition here. The weekly-report rate of a month is the dashboard's weekly rates of the weeks
-that start in it, added up (filed / due); its trend is the change from the previous period."""
+that start in it and whose report deadline has passed, added up (filed / due); its trend is the
+change from the previous period."""
 
 import calendar
 import datetime
@@ -42,7 +43,7 @@ from evaluation.dashboard import (
     unit_links,
 )
 from mechanisms.dispatch.selectors import overdue_instructions_q
-from mechanisms.weekly.rules import FILED_STATUSES, week_of
+from mechanisms.weekly.rules import FILED_STATUSES, week_deadline, week_of
 from mechanisms.weekly.selectors import visible_weekly_reports
 
 FIGURES_VERSION = 1
@@ -136,7 +137,10 @@ def _link(scope: Scope, link) -> str:
 
 
 def _rate(weeks, start, end) -> dict:
-    rows = [w for w in weeks if start <= w.week.start <= end]
+    """The dashboard's weekly rates of the weeks that start in the period and whose report is due
+    by now (``week_deadline``: a week still open is left out, not counted as unfiled), summed."""
+    now = timezone.now()
+    rows = [w for w in weeks if start <= w.week.start <= end and week_deadline(w.week) <= now]
     due = sum(w.active for w in rows)
     filed = sum(w.filed for w in rows)
     return {

@@ -112,17 +112,18 @@ class NumberMoved(ValidationError):
 
 
 @transaction.atomic
-def briefing_issue(*, briefing: Briefing, by, expected_number: int | None = None) -> Briefing:
+def briefing_issue(*, briefing: Briefing, by, expected_number: int | None = None, now=None) -> Briefing:
     """Issue a draft under the next number of its jurisdiction's year (第N期).
 
     The counter row of (organization, year) is created if missing (INSERT … ON CONFLICT DO
     NOTHING, so two first issues of a year do not collide) and locked (SELECT … FOR UPDATE): a
     second staff member issuing at the same moment waits here and takes the number after.
     Nothing gives a number back, so none is ever reused. With ``expected_number`` (what the
-    confirmation told the user) a number that moved on refuses the issue instead."""
+    confirmation told the user) a number that moved on refuses the issue instead. ``now`` is for
+    the demo's history only (briefings issued in past weeks take the numbers of their year)."""
     locked = Briefing.objects.select_for_update().get(pk=briefing.pk)
     ensure_transition(BRIEFING_TRANSITIONS, BriefingStatus, locked.status, BriefingStatus.ISSUED)
-    now = timezone.now()
+    now = now or timezone.now()
     year = timezone.localdate(now).year
     BriefingCounter.objects.bulk_create(
         [BriefingCounter(organization_id=locked.organization_id, year=year)], ignore_conflicts=True

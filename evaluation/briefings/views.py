@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from branches.selectors import is_office_user
 from core.documents import docx_response, pdf_response
+from core.exports import export_response
 from evaluation.briefings import selectors, services
 from evaluation.briefings.documents import briefing_docx as build_docx
 from evaluation.briefings.documents import file_name
@@ -61,6 +62,13 @@ def briefing_list(request):
             "can_draft": selectors.can_draft_briefings(request.user),
         },
     )
+
+
+@login_required
+def briefing_export(request):
+    """Every briefing of the list's year in one workbook (a background export job when large)."""
+    _require_office(request.user)
+    return export_response(request, "briefings")
 
 
 @login_required

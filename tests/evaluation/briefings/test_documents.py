@@ -48,7 +48,7 @@ def test_the_docx_has_the_standards_page_the_masthead_the_number_and_the_figures
     assert "一、支部与项目总体情况" in paragraphs and "七、下步工作" in paragraphs
     # The figures of the hand-counted world (tests/evaluation/briefings/test_selectors.py).
     assert "在推进攻坚项目中，红灯2个、黄灯1个、绿灯1个。" in text
-    assert "应报周报9份，已报3份，报送率33%；上期为0%。上升33个百分点。" in text
+    assert "应报周报6份，已报1份，报送率17%；上期为0%。上升17个百分点。" in text
     assert "本期新提出问题3个，解决2个（解决用时中位数3.0天）" in text
     assert "企业吹哨2次；办结并评价1件，满意率100%。" in text
     assert "全市攻坚支部总体运行平稳，过江通道征迁进入攻坚阶段。" in text

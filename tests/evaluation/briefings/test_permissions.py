@@ -38,6 +38,8 @@ def _cases(w):
     return {
         "list": ("get", reverse("evaluation:briefing_list"), None,
                  {**_refused("secretary", "member", "chief", "liaison", "nobody"), "staff": OK, "leader": OK, "leader_b": OK}),
+        "export": ("get", reverse("evaluation:briefing_export"), None,
+                   {**_refused("secretary", "member", "chief", "liaison", "nobody"), "staff": OK, "leader": OK}),
         "new": ("get", reverse("evaluation:briefing_new"), None,
                 {**_refused("leader", "secretary", "member", "chief", "liaison", "nobody", "leader_b"), "staff": OK}),
         "new_post": ("post", reverse("evaluation:briefing_new"),
@@ -65,7 +67,7 @@ def _cases(w):
     }
 
 
-CASES = ["list", "new", "new_post", "detail_draft", "detail_issued", "edit", "edit_post", "edit_issued", "refresh",
+CASES = ["list", "export", "new", "new_post", "detail_draft", "detail_issued", "edit", "edit_post", "edit_issued", "refresh",
          "issue", "docx_issued", "docx_draft", "pdf"]
 
 

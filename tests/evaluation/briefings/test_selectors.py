@@ -42,22 +42,32 @@ def test_projects_by_light_with_the_reds_named_and_city_b_left_out(w):
 
 
 def test_the_monthly_report_rate_and_its_trend(w):
-    # November's weeks so far (W45, W46, W47): 0/3, 1/3, 2/3; October's four weeks: 0/12.
+    # November's weeks whose deadline has passed by Wednesday 11-18 (W45, W46): 0/3 and 1/3; this
+    # week (W47, due Friday) is still open and left out. October's four weeks: 0/12.
     f = figures(w)["reports"]
 
-    assert (f["filed"], f["due"], f["percent"]) == (3, 9, 33)
-    assert [x["week"] for x in f["weeks"]] == ["2026-W45", "2026-W46", "2026-W47"]
+    assert (f["filed"], f["due"], f["percent"]) == (1, 6, 17)
+    assert [x["week"] for x in f["weeks"]] == ["2026-W45", "2026-W46"]
     assert (f["previous"]["filed"], f["previous"]["due"], f["previous"]["percent"]) == (0, 12, 0)
-    assert f["change"] == 33
+    assert f["change"] == 17
 
 
 def test_the_weekly_report_rate_of_a_week_against_the_week_before(w):
+    start, end = selectors.period_bounds(BriefingPeriod.WEEK, day(-7))
+
+    f = figures(w, BriefingPeriod.WEEK, start, end)["reports"]
+
+    assert (f["filed"], f["due"], f["percent"]) == (1, 3, 33)
+    assert f["previous"]["percent"] == 0 and f["change"] == 33
+
+
+def test_a_week_still_open_has_no_rate_yet(w):
     start, end = selectors.period_bounds(BriefingPeriod.WEEK, day(0))
 
     f = figures(w, BriefingPeriod.WEEK, start, end)["reports"]
 
-    assert (f["filed"], f["due"], f["percent"]) == (2, 3, 67)
-    assert f["previous"]["percent"] == 33 and f["change"] == 34
+    assert (f["due"], f["percent"], f["change"]) == (0, None, None)
+    assert f["previous"]["percent"] == 33
 
 
 def test_problems_raised_and_resolved_and_whistle_satisfaction_in_the_period(w):
