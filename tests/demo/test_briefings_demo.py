@@ -4,12 +4,15 @@ numbered 1, 2, … in their year; none yet for this month; the leader reads them
 
 import datetime
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import User
 from evaluation.briefings.models import Briefing, BriefingPeriod, BriefingStatus
+
+pytestmark = pytest.mark.django_db
 
 
 def test_the_weeks_before_this_month_were_briefed_in_order(demo_full):
