@@ -71,6 +71,7 @@ MENU = [
         (
             MenuItem(_("Evaluations"), "evaluation:evaluation_list", OFFICE, "bi-award"),
             MenuItem(_("Priority list"), "evaluation:priority_list", OFFICE, "bi-star"),
+            MenuItem(_("Work briefings"), "evaluation:briefing_list", OFFICE, "bi-newspaper"),
             MenuItem(_("My appraisals"), "evaluation:my_appraisals", frozenset({Role.MEMBER, Role.SECRETARY}), "bi-person-badge"),
         ),
     ),

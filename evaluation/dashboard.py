@@ -855,7 +855,12 @@ def dashboard(scope: Scope) -> Dashboard:
 
 
 def figure_links(scope: Scope, board: Dashboard) -> dict:
-    week = board.reports.this_week.week
+    return scope_links(scope, board.reports.this_week.week)
+
+
+def scope_links(scope: Scope, week: Week) -> dict:
+    """The list (or dashboard level) behind each headline figure; ``week`` is the week whose
+    reports the report links name. The work briefing stores the same links beside its figures."""
     links = {
         "active": list_link(scope, "branches:branch_list", status=BranchStatus.ACTIVE),
         "red": list_link(scope, "projects:project_list", light=Light.RED, status=IN_PROGRESS_STATUS),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from branches.selectors import is_office_user
 from core.exports import DocumentBatch, ExportData, register_export
+from evaluation.briefings import exports as _briefing_exports  # noqa: F401  (registers "briefings")
 from evaluation.documents import appraisal_document, appraisal_filename
 from evaluation.filters import evaluation_rows, evaluation_state_label
 from evaluation.selectors import appraisal_branches, appraisal_list

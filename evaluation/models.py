@@ -498,3 +498,6 @@ class Appraisal(LockedWhenFinal, TimeStampedModel):
         if not self.conclusion.strip():
             problems.append(gettext("The conclusion is missing."))
         return problems
+
+# The work briefings (工作简报) keep their own module; Django finds models through this one.
+from evaluation.briefings.models import Briefing, BriefingCounter  # noqa: E402, F401

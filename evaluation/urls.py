@@ -39,6 +39,9 @@ urlpatterns = [
     path("priority/export/", views.priority_export, name="priority_export"),
 ]
 
+# The work briefings (工作简报) keep their own module, like the dashboard.
+from evaluation.briefings.urls import urlpatterns as briefing_urls; urlpatterns += briefing_urls  # noqa: E402, E702, I001
+
 # The leaders' dashboard and the export jobs keep their own routes in their own module (same
 # namespace; their names must not clash with the ones above). Add them here with one line, e.g.:
 #   from .urls_dashboard import urlpatterns as dashboard_urls; urlpatterns += dashboard_urls

@@ -38,6 +38,7 @@ IRREVERSIBLE = {
     "mechanisms:consultation_hold",
     "mechanisms:consultation_close",
     "mechanisms:resolution_verify",
+    "evaluation:briefing_issue",  # takes the next issue number for good
 }
 IRREVERSIBLE_WORDS = re.compile(r"(delete|remove|finalize|dissolve|conclude|close|transition)")
 

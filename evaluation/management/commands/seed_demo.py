@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from branches import demo as branches_demo
 from evaluation import demo as evaluation_demo
+from evaluation.briefings import demo as briefings_demo
 from mechanisms.demo import dispatch as demo_dispatch
 from mechanisms.demo import records as demo_records
 from mechanisms.demo import reminders as reminders_demo
@@ -33,6 +34,8 @@ SEEDERS = [
 SEEDERS.append(("提醒：到点即发的督办与催办 / reminders due within minutes", reminders_demo.seed_demo))
 # The "how well" comes last: it evaluates the branches the seeders above concluded.
 SEEDERS.append(("效能评估、党性鉴定与优先考虑名单 / evaluations, appraisals, priority list", evaluation_demo.seed_demo))
+# The briefings read every record above.
+SEEDERS.append(("工作简报 / work briefings", briefings_demo.seed_demo))
 
 
 @contextmanager
