@@ -84,9 +84,14 @@ DJANGO_ENV=production DJANGO_SETTINGS_MODULE=config.settings.production SECRET_K
   ALLOWED_HOSTS=localhost STATIC_ROOT="$RUN/static" $PY manage.py collectstatic --noinput -v0
 
 # ---------------------------------------------------------------- tests (unit + worker + Playwright)
-step "pytest"
+# Two processes (the machine's two cores; PYTEST_WORKERS=0 runs in one): tests/parallel.py says
+# how the suite is shared between them.
+WORKERS=${PYTEST_WORKERS:-2}
+XDIST=()
+[[ $WORKERS != 0 ]] && XDIST=(-n "$WORKERS" --dist loadgroup)
+step "pytest (${WORKERS} workers)"
 set +e
-$PY -m pytest "$@"
+$PY -m pytest "${XDIST[@]}" "$@"
 rc=$?
 set -e
 step "done (pytest rc=$rc)"

@@ -17,7 +17,7 @@ import pytest
 import time_machine
 
 from tests.clock import subprocess_env, suite_now
-from tests.demo_data import DemoState, SeedClock, demo_layer, order_demo_tests
+from tests.demo_data import DEMO_GROUP, SQLITE_GROUP, DemoState, SeedClock, demo_layer, order_demo_tests
 from tests.shared_world import SharedWorldState, order_shared_world_tests, shared_world_of, uses_shared_world
 from tests.utils import UserMaker, build_org_tree
 
@@ -95,10 +95,44 @@ def pytest_collection_modifyitems(config, items):
     order_demo_tests(items)
 
 
+# ---------------------------------------------------------------- pytest-xdist (make test: -n 2 --dist loadgroup)
+# See tests/parallel.py. The groups are marked before xdist reads them (tryfirst).
+@pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
+def pytest_collection_modifyitems_xdist_groups(items):
+    for item in items:
+        if demo_layer(item) is not None:
+            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+        elif item.get_closest_marker("sqlite_path"):
+            item.add_marker(pytest.mark.xdist_group(SQLITE_GROUP))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") == "loadgroup":
+        from tests.parallel import SuiteScheduling
+
+        return SuiteScheduling(config, log)
+    return None
+
+
+def in_xdist_worker() -> bool:
+    return bool(os.environ.get("PYTEST_XDIST_WORKER"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Roll the demo back as soon as the last test on it is done: under xdist the process goes on
+    with other modules afterwards (without xdist the demo's tests are the session's last)."""
+    if DemoState.open and (nextitem is None or demo_layer(nextitem) is None):
+        DemoState.close()
+
+
 def pytest_collection_finish(session):
     # make run's SQLite path (tests/demo/test_sqlite_path.py) runs in a subprocess of its own:
-    # start it now, so that it runs alongside the PostgreSQL tests.
-    if session.config.option.collectonly:
+    # start it now, so that it runs alongside the PostgreSQL tests. Under xdist every process
+    # collects every test, and only one runs it: that one starts it when the test runs (first,
+    # while the other process seeds the demo: tests/parallel.py).
+    if session.config.option.collectonly or in_xdist_worker():
         return
     if any(item.get_closest_marker("sqlite_path") for item in session.items):
         from tests.demo.test_sqlite_path import start_in_background
@@ -117,30 +151,36 @@ def check_isolation(request):
     """No test runs inside the demo's transaction or a module's shared world unless it asked."""
     if DemoState.open and demo_layer(request.node) is None:
         pytest.fail(f"{request.node.nodeid} ran while the session's demo was loaded (see tests/demo_data.py)")
+    if DemoState.closed and demo_layer(request.node) is not None:
+        pytest.fail(f"{request.node.nodeid} ran after the session's demo was rolled back: the demo's tests run "
+                    "together (under xdist: --dist loadgroup, see tests/parallel.py)")
     if SharedWorldState.open and not uses_shared_world(request.node):
         pytest.fail(f"{request.node.nodeid} ran while a shared world was loaded (see tests/shared_world.py)")
 
 
 @pytest.fixture(scope="session")
 def _demo_transaction(django_db_setup, django_db_blocker):
-    from django.db import transaction
+    from django.db import connection, transaction
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
-    DemoState.open = True
-    try:
-        yield SeedClock()
-    finally:
-        DemoState.open = False
+
+    def close():
+        DemoState.open, DemoState.closed = False, True
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             # The session's last connection would keep the test database open and make
             # pytest-django's teardown fail to drop it ("is being accessed by other users").
-            from django.db import connection
-
             connection.close()
+
+    DemoState.open, DemoState.close = True, close
+    try:
+        yield SeedClock()
+    finally:
+        if DemoState.open:
+            close()
 
 
 @pytest.fixture(scope="session")
@@ -266,7 +306,7 @@ def celery_worker_process(transactional_db, settings, tmp_path, worker_env):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # Empty the queue of anything an earlier test left behind, before the worker can take it.
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        conn.default_channel.queue_purge(app.conf.task_default_queue)
     # A name of its own, so that readiness is this worker's answer and not another one's.
     name = f"test-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
     log_path = tmp_path / "worker.log"

@@ -51,9 +51,18 @@ class SeedClock:
 
 
 class DemoState:
-    """Whether the demo's outer transaction is open (set by the session fixture)."""
+    """Whether the demo's outer transaction is open, or was and has been rolled back (set by the
+    session fixture, whose ``close`` rolls it back: after the last test on the demo, see
+    ``pytest_runtest_teardown`` in tests/conftest.py)."""
 
     open = False
+    closed = False
+    close = None
+
+
+# pytest-xdist groups (tests/parallel.py): the demo's tests go to one process, together.
+DEMO_GROUP = "demo"
+SQLITE_GROUP = "sqlite_path"
 
 
 def demo_layer(item) -> int | None:

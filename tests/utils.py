@@ -3,13 +3,12 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from branches.models import Organization, OrganizationKind, User
-from branches.roles import Role
+from branches.models import OrganizationKind
 from core.middleware import SESSION_REFRESHED_KEY
+from tests.factories import OrganizationFactory, UserFactory
 
 
 def count_queries(func, *args, **kwargs) -> tuple[int, object]:
@@ -57,15 +56,14 @@ def assert_status_matrix(client_factory, url: str, expectations: dict, method: s
 # (the ``org_tree`` and ``make_user`` fixtures of tests/conftest.py, and shared worlds)
 def build_org_tree() -> dict:
     """Two cities side by side; city A has a committee, a department and a town under it."""
-    province = Organization.objects.create(name="江苏省", kind=OrganizationKind.PROVINCE)
-    city_a = Organization.objects.create(name="靖江市", kind=OrganizationKind.CITY, parent=province)
-    committee_a = Organization.objects.create(
-        name="市交通运输局党委", kind=OrganizationKind.PARTY_COMMITTEE, parent=city_a
-    )
-    department_a = Organization.objects.create(name="市行政审批局", kind=OrganizationKind.DEPARTMENT, parent=city_a)
-    town_a = Organization.objects.create(name="孤山镇", kind=OrganizationKind.TOWN, parent=city_a)
-    city_b = Organization.objects.create(name="泰兴市", kind=OrganizationKind.CITY, parent=province)
-    committee_b = Organization.objects.create(name="泰兴市发改委党组", kind=OrganizationKind.PARTY_GROUP, parent=city_b)
+    org = OrganizationFactory
+    province = org(name="江苏省", kind=OrganizationKind.PROVINCE)
+    city_a = org(name="靖江市", kind=OrganizationKind.CITY, parent=province)
+    committee_a = org(name="市交通运输局党委", kind=OrganizationKind.PARTY_COMMITTEE, parent=city_a)
+    department_a = org(name="市行政审批局", kind=OrganizationKind.DEPARTMENT, parent=city_a)
+    town_a = org(name="孤山镇", kind=OrganizationKind.TOWN, parent=city_a)
+    city_b = org(name="泰兴市", kind=OrganizationKind.CITY, parent=province)
+    committee_b = org(name="泰兴市发改委党组", kind=OrganizationKind.PARTY_GROUP, parent=city_b)
     return {
         "province": province,
         "city_a": city_a,
@@ -87,12 +85,7 @@ class UserMaker:
     def __call__(self, *, role=None, organization=None, username=None, password="pw-for-tests-1", **extra):
         self.n += 1
         username = username or f"user{self.n}"
-        user = User.objects.create_user(
-            username=username, password=password, organization=organization, full_name=extra.pop("full_name", username), **extra
+        return UserFactory(
+            username=username, password=password, organization=organization,
+            full_name=extra.pop("full_name", username), roles=role, **extra,
         )
-        roles = role if isinstance(role, (list, tuple, set)) else ([role] if role else [])
-        for r in roles:
-            # get_or_create: the flush after a transactional test empties the groups that the
-            # role migration made, and a later transactional test would find none.
-            user.groups.add(Group.objects.get_or_create(name=Role(r).value)[0])
-        return user

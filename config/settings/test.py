@@ -1,7 +1,9 @@
 """Tests: real PostgreSQL and Redis come from DATABASE_URL / REDIS_URL (``make test`` sets them)."""
 
+import os
+
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.base import REDIS_URL, env
+from config.settings.base import CACHES, REDIS_URL, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,6 +21,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Results are ignored by default (config/celery.py); the worker round-trip test reads core.ping's
 # result back, so tests keep results in the same Redis database as the broker.
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+# `make test` runs the suite in two pytest-xdist processes (gw0, gw1) on one Redis database: each
+# process, and the Celery workers its tests start (they inherit PYTEST_XDIST_WORKER), has a queue
+# and cache keys of its own, so that one process's worker never takes another's task.
+# (pytest-xdist sets the variable, not an operator: read with getenv, it is no setting of
+# .env.example or docs/deployment.md, which tests/core/test_docs.py checks.)
+XDIST_WORKER = os.getenv("PYTEST_XDIST_WORKER", "")
+CELERY_TASK_DEFAULT_QUEUE = f"celery-{XDIST_WORKER}" if XDIST_WORKER else "celery"
+if XDIST_WORKER:
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": XDIST_WORKER}}
 AXES_FAILURE_LIMIT = 3
 # The reminder tests run a robot on 127.0.0.1 (tests/mechanisms/reminders_world.RobotServer),
 # reached by the test process and by worker processes started on these settings.

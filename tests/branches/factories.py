@@ -1,4 +1,5 @@
-"""Plain builders for the branches tests (and the e2e test): each returns saved rows."""
+"""Builders for the branches tests (and the e2e test): each returns saved rows, made by the
+factories of tests/factories.py with the values these tests expect."""
 
 import datetime
 import itertools
@@ -6,7 +7,6 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from branches import services
 from branches.models import (
     Branch,
     BranchScope,
@@ -22,19 +22,19 @@ from branches.models import (
     WorkField,
 )
 from branches.roles import Role
+from tests.factories import BranchFactory, MembershipFactory, PersonFactory, ProjectFactory, WorkFieldFactory
 
 _seq = itertools.count(1)
 
 
 def work_field(name="动迁", front=Front.MAJOR_PROJECT) -> WorkField:
-    field, _ = WorkField.objects.get_or_create(name=name, defaults={"front": front})
-    return field
+    return WorkFieldFactory(name=name, front=front)
 
 
 def branch(*, committee, name=None, lead_unit=None, field=None, status=BranchStatus.PROPOSED, **extra) -> Branch:
     """A branch created directly (not through the service) so tests can set any status."""
     field = field or work_field()
-    return Branch.objects.create(
+    return BranchFactory(
         name=name or f"攻坚支部{next(_seq)}",
         batch=extra.pop("batch", 1),
         front=extra.pop("front", field.front),
@@ -49,7 +49,7 @@ def branch(*, committee, name=None, lead_unit=None, field=None, status=BranchSta
 
 
 def person(*, unit, name=None, user=None, **extra) -> Person:
-    return Person.objects.create(
+    return PersonFactory(
         name=name or f"党员{next(_seq)}",
         gender=extra.pop("gender", Gender.MALE),
         work_unit=unit,
@@ -60,17 +60,13 @@ def person(*, unit, name=None, user=None, **extra) -> Person:
 
 
 def appoint(*, branch, person, role=MembershipRole.MEMBER, by=None, joined_on=None):
-    return services.membership_appoint(
-        branch=branch, person=person, role=role, by=by, joined_on=joined_on or timezone.localdate()
-    )
+    return MembershipFactory(branch=branch, person=person, role=role, by=by, joined_on=joined_on or timezone.localdate())
 
 
 def project(*, branch, name=None, **extra):
-    """A project row made directly through projects.models (no projects service needed)."""
-    from projects.models import Project
-
+    """A project row made directly (no projects service needed)."""
     today = timezone.localdate()
-    return Project.objects.create(
+    return ProjectFactory(
         branch=branch,
         name=name or f"攻坚项目{next(_seq)}",
         front=branch.front,

@@ -30,9 +30,9 @@ def broker_redis():
 def real_broker(broker_redis, monkeypatch):
     """Publish to Redis for real (no eager mode); nothing consumes. Leaves the queue empty."""
     monkeypatch.setattr(app.conf, "task_always_eager", False)
-    broker_redis.delete("celery")
+    broker_redis.delete(app.conf.task_default_queue)
     yield broker_redis
-    broker_redis.delete("celery")
+    broker_redis.delete(app.conf.task_default_queue)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 
 from branches.models import Organization
+from config.celery import app
 from core.queue import enqueue_on_commit, send_task_now
 from core.tasks import ping
 
@@ -16,8 +17,8 @@ class Rollback(Exception):
 
 
 def _queued(redis_client) -> int:
-    # kombu's Redis transport keeps the "celery" queue as a list of messages.
-    return redis_client.llen("celery")
+    # kombu's Redis transport keeps a queue as a list of messages.
+    return redis_client.llen(app.conf.task_default_queue)
 
 
 @pytest.mark.worker

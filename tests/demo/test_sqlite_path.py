@@ -34,8 +34,9 @@ SCRIPT = r"""
 import datetime, io, json, os, sys, time
 from pathlib import Path
 
-# It runs beside the PostgreSQL tests (see tests/conftest.py): let them have the CPU first.
-os.nice(10)
+# In the background it runs beside the PostgreSQL tests (see tests/conftest.py): let them have
+# the CPU first. Started by its test (under xdist, or alone) the test waits for it: no nice.
+os.nice(int(os.environ["SQLITE_PATH_NICE"]))
 started = time.monotonic()
 seconds = {}
 
@@ -113,7 +114,7 @@ DROPPED = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACK
 class SqlitePathRun:
     """The subprocess and its folder; ``result()`` waits for it."""
 
-    def __init__(self):
+    def __init__(self, *, background: bool = True):
         self.folder = Path(tempfile.mkdtemp(prefix="gongjian-sqlite-path-"))
         self.database = self.folder / "db.sqlite3"
         env = {key: value for key, value in os.environ.items() if key not in DROPPED}
@@ -123,6 +124,7 @@ class SqlitePathRun:
             "DJANGO_READ_DOT_ENV_FILE": "false",  # a developer's .env must not turn this into something else
             FAKE_NOW_ENV: suite_now().isoformat(),
             "PYTHONUNBUFFERED": "1",
+            "SQLITE_PATH_NICE": "10" if background else "0",
         })
         self.stdout = open(self.folder / "stdout", "w+")  # noqa: SIM115 - closed in stop()
         self.stderr = open(self.folder / "stderr", "w+")  # noqa: SIM115
@@ -161,7 +163,8 @@ def stop_background() -> None:
 
 @pytest.fixture
 def sqlite_run():
-    run = _background.pop() if _background else SqlitePathRun()  # alone (e.g. -p no:…): start it now
+    # Alone, or under xdist (tests/parallel.py): start it now.
+    run = _background.pop() if _background else SqlitePathRun(background=False)
     try:
         yield run
     finally:

@@ -42,7 +42,6 @@ from branches.models import Branch, BranchScope, BranchStatus, Front, Light, Wor
 from branches.roles import Role
 from mechanisms.models import (
     AssignmentStatus,
-    Consultation,
     ConsultationStatus,
     Instruction,
     InstructionStatus,
@@ -51,14 +50,23 @@ from mechanisms.models import (
     ProblemCategory,
     ProblemSource,
     ProblemStatus,
-    Resolution,
     ResolutionStatus,
     Satisfaction,
     WeeklyReport,
     WeeklyReportStatus,
 )
-from mechanisms.weekly.rules import week_deadline, week_of
+from mechanisms.weekly.rules import week_of
 from projects.models import Project, ProjectStatus
+from tests.factories import (
+    BranchFactory,
+    ConsultationFactory,
+    InstructionFactory,
+    ProblemCaseFactory,
+    ProjectFactory,
+    ResolutionFactory,
+    WeeklyReportFactory,
+    WorkFieldFactory,
+)
 
 
 def today() -> datetime.date:
@@ -75,11 +83,11 @@ def at(n: int, hour: int = 10) -> datetime.datetime:
 
 
 def work_field(name, front) -> WorkField:
-    return WorkField.objects.get_or_create(name=name, defaults={"front": front})[0]
+    return WorkFieldFactory(name=name, front=front)
 
 
 def branch(*, committee, name, field, batch=1, status=BranchStatus.ACTIVE, formed=-100, **extra) -> Branch:
-    return Branch.objects.create(
+    return BranchFactory(
         name=name,
         batch=batch,
         front=field.front,
@@ -95,7 +103,7 @@ def branch(*, committee, name, field, batch=1, status=BranchStatus.ACTIVE, forme
 
 
 def project(*, branch, name, light=Light.GREEN, status=ProjectStatus.IN_PROGRESS) -> Project:
-    return Project.objects.create(
+    return ProjectFactory(
         branch=branch,
         name=name,
         front=branch.front,
@@ -110,20 +118,11 @@ def project(*, branch, name, light=Light.GREEN, status=ProjectStatus.IN_PROGRESS
 
 
 def weekly(*, branch, week, status) -> WeeklyReport:
-    return WeeklyReport.objects.create(
-        branch=branch,
-        iso_year=week.iso_year,
-        iso_week=week.iso_week,
-        week_start=week.start,
-        deadline=week_deadline(week),
-        work_done="本周完成征迁12户",
-        status=status,
-        submitted_at=None if status == WeeklyReportStatus.DRAFT else timezone.now(),
-    )
+    return WeeklyReportFactory(branch=branch, week=week, status=status, work_done="本周完成征迁12户")
 
 
 def instruction(*, project, title, unit, issued, deadline, status=InstructionStatus.ISSUED, done=None) -> Instruction:
-    return Instruction.objects.create(
+    return InstructionFactory(
         project=project,
         branch=project.branch,
         title=title,
@@ -137,7 +136,7 @@ def instruction(*, project, title, unit, issued, deadline, status=InstructionSta
 
 def problem(*, branch, title, created, status, unit=None, resolved=None, whistle=False, satisfaction="",
             accept_due=None, accepted=None, deadline=None, verified=None, source=ProblemSource.BRANCH) -> ProblemCase:
-    case = ProblemCase.objects.create(
+    case = ProblemCaseFactory(
         branch=branch,
         title=title,
         description="征迁过程中的堵点",
@@ -214,11 +213,11 @@ def build(org_tree, make_user) -> SimpleNamespace:
     ProblemAssignment.objects.create(problem=P1, unit=town, due_on=day(-8), status=AssignmentStatus.ANSWERED,
                                      answer="已配合完成", answered_at=at(-7))
 
-    consultation = Consultation.objects.create(branch=b2, lead_unit=dep, topic="审批流程再造会商", held_on=day(-20),
+    consultation = ConsultationFactory(branch=b2, lead_unit=dep, topic="审批流程再造会商", held_on=day(-20),
                                                status=ConsultationStatus.HELD)
-    r1 = Resolution.objects.create(consultation=consultation, content="孤山镇提供场地保障", owner_unit=town,
+    r1 = ResolutionFactory(consultation=consultation, content="孤山镇提供场地保障", owner_unit=town,
                                    deadline=day(-10), status=ResolutionStatus.VERIFIED, done_at=at(-12))
-    r2 = Resolution.objects.create(consultation=consultation, content="党委牵头协调资金", owner_unit=committee,
+    r2 = ResolutionFactory(consultation=consultation, content="党委牵头协调资金", owner_unit=committee,
                                    deadline=day(-2), status=ResolutionStatus.SIGNED_OFF)
 
     # City B: all of it out of city A's reach.

@@ -2,21 +2,22 @@
 other, and every drill-down link opens a list (or a level of the dashboard) showing as many
 records as the figure it sits behind.
 
-The demo is seeded once for the module inside an outer transaction that is rolled back at the end
-(as tests/demo/test_seed_demo.py does). The test then reads the page as the demo department staff
-user ``zuzhibu`` and the leader ``lingdao`` would:
+It runs on the session's demo (``demo_full``, tests/demo_data.py). The test reads the page as the
+demo department staff user ``zuzhibu`` and the leader ``lingdao`` would:
 
 * every link the dashboard marks with ``data-count`` (cards, the "now" line, the breakdown's
   counts and its rows) and every bar and slice of the charts (``json_script`` data) is followed;
-  a list is counted by its rows (``data-testid="…-row"``) over all its pages, a level of the
-  dashboard by its "Active branches" card;
+  a level of the dashboard is counted by its "Active branches" card, a list through its own
+  filters (the ``filters.py`` function its page and its export build their rows with, on the
+  link's query), and for each list the first link and the one with the most records are also
+  opened: the rows the page shows (``data-testid="…-row"``) over all its pages, its paginator and
+  its filters agree (opening all ~150 lists page by page took two minutes a user);
 * the drill-down is walked from the top (fronts) through each front to each field, whose rows are
   the branches;
 * on each of those pages the cards, the charts and the table are compared with each other.
 """
 
 import datetime
-import io
 import json
 import re
 from collections import Counter
@@ -24,13 +25,20 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
+from django.http import QueryDict
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from branches import selectors as branch_selectors
+from branches.filters import branch_filter_form
 from branches.models import Branch, BranchStatus, User
+from mechanisms.dispatch.filters import instruction_rows
+from mechanisms.dispatch.tickets import TicketThresholds
+from mechanisms.problems import selectors as problem_selectors
+from mechanisms.problems.filters import problem_filter_form
+from mechanisms.weekly.filters import missing_report_rows, weekly_report_rows
+from projects.filters import project_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -48,18 +56,45 @@ ROW_TESTIDS = {
 DASHBOARD = "evaluation:dashboard"
 
 
+# ---------------------------------------------------------------- a list's records, through its own filters
+# Each as the list's view builds its rows (and its export: the same filters.py function).
+def _branches(user, params) -> int:
+    filters, search = branch_filter_form(user, params).filters()
+    return branch_selectors.branch_list(user=user, filters=filters, search=search).count()
+
+
+def _problems(user, params) -> int:
+    filters, search = problem_filter_form(user, params).filters()
+    return problem_selectors.problem_list(user=user, filters=filters, search=search, today=timezone.localdate()).count()
+
+
+def _missing(user, params) -> int:
+    _form, _week, branches = missing_report_rows(user, params)
+    return branches.count()
+
+
+RECORDS = {
+    "branches:branch_list": _branches,
+    "projects:project_list": lambda user, params: project_rows(user, params)[1].count(),
+    "mechanisms:instruction_list": (
+        lambda user, params: instruction_rows(user, params, TicketThresholds.on(timezone.localdate()))[1].count()
+    ),
+    "mechanisms:problem_list": _problems,
+    "mechanisms:weeklyreport_list": lambda user, params: weekly_report_rows(user, params)[1].count(),
+    "mechanisms:weeklyreport_missing": _missing,
+}
+
+
+@pytest.fixture
+def demo(demo_full):
+    """The session's demo (tests/demo_data.py)."""
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Seed once for the module; everything is rolled back afterwards."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def rendered():
+    """The dashboards each user opened (username → url → Dashboard): the demo does not change
+    between the tests, so a page read by one test is not rendered again by the next."""
+    return {username: {} for username in USERS}
 
 
 def client_of(username: str) -> Client:
@@ -146,9 +181,10 @@ def same_link(a: str, b: str) -> bool:
 class Walker:
     """Follows links as one user, remembering what each page showed."""
 
-    def __init__(self, client: Client):
-        self.client = client
-        self.dashboards: dict[str, Dashboard] = {}
+    def __init__(self, username: str, rendered: dict):
+        self.client = client_of(username)
+        self.user = User.objects.get(username=username)
+        self.dashboards: dict[str, Dashboard] = rendered[username]
         self.lists: dict[str, int] = {}
         self.followed: Counter = Counter()
 
@@ -161,20 +197,25 @@ class Walker:
 
     def list_rows(self, url: str, testid: str) -> int:
         """The rows of a list over all its pages (and its paginator agrees)."""
+        split = urlsplit(url)
+        query = dict(parse_qsl(split.query))
+        rows, number = 0, 1
+        while True:
+            response = self.client.get(f"{split.path}?{urlencode({**query, 'page': number})}")
+            assert response.status_code == 200, (url, response.status_code)
+            rows += response.content.decode().count(f'data-testid="{testid}"')
+            page = response.context["page"]
+            if not page.has_next():
+                break
+            number = page.next_page_number()
+        assert rows == page.paginator.count, url
+        return rows
+
+    def records(self, url: str) -> int:
+        """How many records the list at ``url`` holds: through its own filters, on its query."""
         if url not in self.lists:
             split = urlsplit(url)
-            query = dict(parse_qsl(split.query))
-            rows, number = 0, 1
-            while True:
-                response = self.client.get(f"{split.path}?{urlencode({**query, 'page': number})}")
-                assert response.status_code == 200, (url, response.status_code)
-                rows += response.content.decode().count(f'data-testid="{testid}"')
-                page = response.context["page"]
-                if not page.has_next():
-                    break
-                number = page.next_page_number()
-            assert rows == page.paginator.count, url
-            self.lists[url] = rows
+            self.lists[url] = RECORDS[resolve(split.path).view_name](self.user, QueryDict(split.query))
         return self.lists[url]
 
     def shown_behind(self, url: str) -> int:
@@ -184,7 +225,20 @@ class Walker:
         if name == DASHBOARD:
             return self.dashboard(url).active
         assert name in ROW_TESTIDS, f"a figure links to {name} ({url}): teach the test how to count it"
-        return self.list_rows(url, ROW_TESTIDS[name])
+        return self.records(url)
+
+    def open_lists(self) -> list[str]:
+        """Open, page by page, the first list followed of each kind and the one with the most
+        records: the rows they show are the records their filters count."""
+        wrong, kinds = [], {}
+        for url, count in self.lists.items():  # in the order followed
+            kinds.setdefault(resolve(urlsplit(url).path).view_name, []).append((url, count))
+        for name, followed in kinds.items():
+            for url in dict.fromkeys([followed[0][0], max(followed, key=lambda pair: pair[1])[0]]):
+                rows = self.list_rows(url, ROW_TESTIDS[name])
+                if rows != self.lists[url]:
+                    wrong.append(f"{url}: the page shows {rows} rows, its filters count {self.lists[url]}")
+        return wrong
 
 
 def drill_pages(walker: Walker, start: str) -> list[Dashboard]:
@@ -201,8 +255,8 @@ def drill_pages(walker: Walker, start: str) -> list[Dashboard]:
 
 # ---------------------------------------------------------------- the tests
 @pytest.mark.parametrize("username", USERS)
-def test_every_drill_down_link_shows_as_many_records_as_its_figure(demo, username):
-    walker = Walker(client_of(username))
+def test_every_drill_down_link_shows_as_many_records_as_its_figure(demo, rendered, username):
+    walker = Walker(username, rendered)
     pages = drill_pages(walker, reverse(DASHBOARD))
     # "All time" makes the period-bound figures (problems, whistles) link to their lists too.
     pages.append(walker.dashboard(reverse(DASHBOARD) + "?period=all"))
@@ -215,6 +269,7 @@ def test_every_drill_down_link_shows_as_many_records_as_its_figure(demo, usernam
             behind = walker.shown_behind(url)
             if behind != shown:
                 wrong.append(f"{page.url} · {where}: shows {shown}, {url} has {behind}")
+    wrong += walker.open_lists()
 
     assert not wrong, "\n".join(wrong)
     assert len(pages) > 5, [p.url for p in pages]  # the walk went down fronts and fields
@@ -224,8 +279,8 @@ def test_every_drill_down_link_shows_as_many_records_as_its_figure(demo, usernam
 
 
 @pytest.mark.parametrize("username", USERS)
-def test_cards_charts_and_table_agree_on_every_level(demo, username):
-    walker = Walker(client_of(username))
+def test_cards_charts_and_table_agree_on_every_level(demo, rendered, username):
+    walker = Walker(username, rendered)
     pages = drill_pages(walker, reverse(DASHBOARD))
     assert {p.level for p in pages} == {"front", "field", "branch"}
 

@@ -20,13 +20,12 @@ from branches.models import (
     MembershipRole,
     Person,
     User,
-    WorkField,
 )
 from branches.roles import Role
-from branches.services import membership_appoint
 from evaluation import services
 from evaluation.models import Figure, RubricItemKind
 from evaluation.services import ItemData
+from tests.factories import BranchFactory, MembershipFactory, PersonFactory, UserFactory, WorkFieldFactory
 
 _seq = itertools.count(1)
 
@@ -46,16 +45,11 @@ def ensure_groups():
 
 
 def user(*, username, organization=None, role=None, full_name=None) -> User:
-    u = User.objects.create_user(
-        username=username, password="pw-for-tests-1", organization=organization, full_name=full_name or username
-    )
-    if role:
-        u.groups.add(Group.objects.get(name=Role(role).value))
-    return u
+    return UserFactory(username=username, organization=organization, full_name=full_name or username, roles=role)
 
 
 def person(*, unit, name=None, user=None, probationary=False, **extra) -> Person:
-    return Person.objects.create(
+    return PersonFactory(
         name=name or f"党员{next(_seq)}",
         gender=extra.pop("gender", Gender.MALE),
         work_unit=unit,
@@ -68,8 +62,8 @@ def person(*, unit, name=None, user=None, probationary=False, **extra) -> Person
 
 
 def concluded_branch(*, committee, name=None, formed=-120, concluded=-10, batch=1) -> Branch:
-    field, _ = WorkField.objects.get_or_create(name="动迁", defaults={"front": Front.MAJOR_PROJECT})
-    return Branch.objects.create(
+    field = WorkFieldFactory(name="动迁", front=Front.MAJOR_PROJECT)
+    return BranchFactory(
         name=name or f"攻坚支部{next(_seq)}",
         batch=batch,
         front=field.front,
@@ -86,7 +80,7 @@ def concluded_branch(*, committee, name=None, formed=-120, concluded=-10, batch=
 
 
 def appoint(*, branch, person, role=MembershipRole.MEMBER, by, joined=-120, commitment=""):
-    return membership_appoint(branch=branch, person=person, role=role, by=by, joined_on=days(joined), commitment=commitment)
+    return MembershipFactory(branch=branch, person=person, role=role, by=by, joined_on=days(joined), commitment=commitment)
 
 
 def default_items() -> list[ItemData]:

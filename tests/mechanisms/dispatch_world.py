@@ -12,17 +12,26 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from branches.models import BranchScope, Front, MembershipRole, Person, WorkField
+from branches.models import BranchScope, Front, MembershipRole, WorkField
 from branches.roles import Role
-from branches.services import branch_create, membership_appoint
+from branches.services import branch_create
 from mechanisms.models import Consultation, Instruction, ProblemCase, ProblemCategory, Resolution
 from projects.models import ProjectStatus
 from projects.services import (
-    indicator_create,
     milestone_create,
     project_create,
     project_refresh_light,
     project_transition,
+)
+from tests.factories import (
+    ConsultationFactory,
+    IndicatorFactory,
+    InstructionFactory,
+    MembershipFactory,
+    PersonFactory,
+    ProblemCaseFactory,
+    ResolutionFactory,
+    WorkFieldFactory,
 )
 
 _seq = itertools.count(1)
@@ -37,8 +46,7 @@ def days(n: int, base: datetime.date | None = None) -> datetime.date:
 
 
 def work_field(name="动迁", front=Front.MAJOR_PROJECT) -> WorkField:
-    field, _ = WorkField.objects.get_or_create(name=name, defaults={"front": front})
-    return field
+    return WorkFieldFactory(name=name, front=front)
 
 
 def make_branch(*, committee, by, name=None, lead_unit=None, responsible_units=(), scope=BranchScope.CROSS_DOMAIN):
@@ -76,7 +84,7 @@ def make_project(*, branch, by, name=None, start=-50, deadline=50, dispatch_chie
 
 
 def make_indicator(*, project, by, name=None, baseline="0", target="100", current=None, unit="户"):
-    indicator = indicator_create(
+    indicator = IndicatorFactory(
         project=project, by=by, name=name or f"指标{next(_seq)}", unit=unit,
         baseline=Decimal(baseline), target=Decimal(target),
     )
@@ -97,7 +105,7 @@ def make_milestone(*, project, by, name=None, due=10, done=False):
 
 
 def make_problem(*, project, by, title=None, status="reported", unit=None, deadline=None, **fields) -> ProblemCase:
-    return ProblemCase.objects.create(
+    return ProblemCaseFactory(
         branch=project.branch,
         project=project,
         title=title or f"问题{next(_seq)}",
@@ -115,7 +123,7 @@ def make_instruction(*, project, by, title=None, unit=None, user=None, issued=0,
                      dispatch=None) -> Instruction:
     """An instruction straight into the table (issued ``issued`` days from today), for the
     reads; the transitions are tested through the services."""
-    return Instruction.objects.create(
+    return InstructionFactory(
         project=project,
         branch=project.branch,
         dispatch=dispatch,
@@ -130,7 +138,7 @@ def make_instruction(*, project, by, title=None, unit=None, user=None, issued=0,
 
 
 def make_consultation(*, branch, by, units, topic=None, status="held", project=None) -> Consultation:
-    consultation = Consultation.objects.create(
+    return ConsultationFactory(
         branch=branch,
         project=project,
         lead_unit=branch.lead_unit,
@@ -139,13 +147,12 @@ def make_consultation(*, branch, by, units, topic=None, status="held", project=N
         minutes="会议议定事项如下",
         status=status,
         created_by=by,
+        participating_units=units,
     )
-    consultation.participating_units.set(units)
-    return consultation
 
 
 def make_resolution(*, consultation, unit, deadline=10, status="awaiting_signoff", content=None) -> Resolution:
-    return Resolution.objects.create(
+    return ResolutionFactory(
         consultation=consultation,
         content=content or f"议定事项{next(_seq)}",
         owner_unit=unit,
@@ -156,8 +163,8 @@ def make_resolution(*, consultation, unit, deadline=10, status="awaiting_signoff
 
 
 def appoint(*, branch, user, by, unit, role=MembershipRole.SECRETARY):
-    person = Person.objects.create(name=user.full_name or user.username, gender="male", work_unit=unit, user=user)
-    return membership_appoint(branch=branch, person=person, role=role, by=by)
+    person = PersonFactory(name=user.full_name or user.username, gender="male", work_unit=unit, user=user)
+    return MembershipFactory(branch=branch, person=person, role=role, by=by)
 
 
 def build_world(org_tree, make_user) -> SimpleNamespace:

@@ -17,11 +17,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
 
-from branches.models import MembershipRole, Organization, OrganizationKind, Person
+from branches.models import MembershipRole, OrganizationKind
 from branches.roles import Role
-from branches.services import membership_appoint
 from mechanisms.models import ProblemCategory, ProblemSource
 from mechanisms.problems import services
+from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory
 from tests.projects.factories import appoint_secretary, make_branch, make_project
 from tests.shared_world import shared_world
 
@@ -41,8 +41,8 @@ def ensure_seed_data():
 def build_world(org_tree, make_user) -> SimpleNamespace:
     ensure_seed_data()
     t = org_tree
-    land = Organization.objects.create(name="市自然资源和规划局", kind=OrganizationKind.DEPARTMENT, parent=t["city_a"])
-    power = Organization.objects.create(name="国网靖江市供电公司", kind=OrganizationKind.ENTERPRISE, parent=t["city_a"])
+    land = OrganizationFactory(name="市自然资源和规划局", kind=OrganizationKind.DEPARTMENT, parent=t["city_a"])
+    power = OrganizationFactory(name="国网靖江市供电公司", kind=OrganizationKind.ENTERPRISE, parent=t["city_a"])
     staff = make_user(role=Role.DEPARTMENT_STAFF, organization=t["city_a"], username="staff", full_name="陈明")
     leader = make_user(role=Role.LEADER, organization=t["city_a"], username="leader", full_name="王瑾")
     staff_b = make_user(role=Role.DEPARTMENT_STAFF, organization=t["city_b"], username="staff_b", full_name="周涛")
@@ -61,8 +61,8 @@ def build_world(org_tree, make_user) -> SimpleNamespace:
     b_branch = make_branch(committee=t["committee_b"], by=staff_b, name="泰兴营商环境攻坚支部")
     appoint_secretary(branch=branch, user=secretary, by=staff, unit=t["town_a"])
     appoint_secretary(branch=other_branch, user=other_secretary, by=staff, unit=t["town_a"])
-    member_person = Person.objects.create(name="李娟", gender="female", work_unit=t["town_a"], user=member)
-    membership_appoint(branch=branch, person=member_person, role=MembershipRole.MEMBER, by=staff)
+    member_person = PersonFactory(name="李娟", gender="female", work_unit=t["town_a"], user=member)
+    MembershipFactory(branch=branch, person=member_person, role=MembershipRole.MEMBER, by=staff)
 
     project = make_project(branch=branch, by=staff, name="19个新签约项目入园服务", dispatch_chief=chief)
     other_project = make_project(branch=other_branch, by=staff, name="循环产业链用地租赁")

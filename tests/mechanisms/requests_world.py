@@ -15,14 +15,14 @@ from django.utils import timezone
 
 from branches.models import Branch, BranchScope, BranchStatus, Front, MembershipRole, Person, WorkField
 from branches.roles import Role
-from branches.services import branch_create, branch_transition, membership_appoint
+from branches.services import branch_create, branch_transition
 from projects.models import ProjectStatus
 from projects.services import (
-    indicator_create,
     project_assign_dispatch_chief,
     project_create,
     project_transition,
 )
+from tests.factories import IndicatorFactory, MembershipFactory, PersonFactory, WorkFieldFactory
 
 _seq = itertools.count(1)
 
@@ -32,8 +32,7 @@ def days(n: int) -> datetime.date:
 
 
 def work_field() -> WorkField:
-    field, _ = WorkField.objects.get_or_create(name="动迁", defaults={"front": Front.MAJOR_PROJECT})
-    return field
+    return WorkFieldFactory(name="动迁", front=Front.MAJOR_PROJECT)
 
 
 def make_project(*, branch, by, name=None, start=-100, deadline=100):
@@ -54,16 +53,16 @@ def make_project(*, branch, by, name=None, start=-100, deadline=100):
 
 
 def make_indicator(*, project, by, name=None, target="225", unit="户"):
-    return indicator_create(
+    return IndicatorFactory(
         project=project, by=by, name=name or f"指标{next(_seq)}", unit=unit, baseline=Decimal(0), target=Decimal(target)
     )
 
 
 def appoint_secretary(*, branch, user, by, unit):
-    person = Person.objects.filter(user=user).first() or Person.objects.create(
+    person = Person.objects.filter(user=user).first() or PersonFactory(
         name=user.full_name or user.username, gender="male", work_unit=unit, user=user
     )
-    membership_appoint(branch=branch, person=person, role=MembershipRole.SECRETARY, by=by)
+    MembershipFactory(branch=branch, person=person, role=MembershipRole.SECRETARY, by=by)
     user.refresh_from_db()
     return person
 
@@ -136,8 +135,8 @@ def build_world(org_tree, make_user) -> SimpleNamespace:
     b_branch, _ = make_active_branch(
         committee=t["committee_b"], by=staff_b, secretary=b_secretary, unit=t["committee_b"], name="泰兴营商环境攻坚支部"
     )
-    member_person = Person.objects.create(name="李党员", gender="female", work_unit=t["town_a"], user=member)
-    membership_appoint(branch=branch, person=member_person, role=MembershipRole.MEMBER, by=staff)
+    member_person = PersonFactory(name="李党员", gender="female", work_unit=t["town_a"], user=member)
+    MembershipFactory(branch=branch, person=member_person, role=MembershipRole.MEMBER, by=staff)
     project_assign_dispatch_chief(project=project, user=chief, by=staff)
     for user in (secretary, other_secretary, b_secretary, chief):
         user.refresh_from_db()

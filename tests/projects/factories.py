@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from branches.models import BranchScope, Front, Membership, MembershipRole, Person, WorkField
-from branches.services import branch_create, membership_appoint
-from projects.services import indicator_create, milestone_create, project_create
+from branches.models import BranchScope, Front, Membership, MembershipRole, WorkField
+from branches.services import branch_create
+from projects.services import milestone_create, project_create
+from tests.factories import IndicatorFactory, MembershipFactory, PersonFactory, WorkFieldFactory
 
 _seq = itertools.count(1)
 
@@ -25,8 +26,7 @@ def days(n: int) -> datetime.date:
 
 
 def work_field(name="动迁", front=Front.MAJOR_PROJECT) -> WorkField:
-    field, _ = WorkField.objects.get_or_create(name=name, defaults={"front": front})
-    return field
+    return WorkFieldFactory(name=name, front=front)
 
 
 def make_branch(*, committee, by, name=None, lead_unit=None, **fields):
@@ -61,7 +61,7 @@ def make_project(*, branch, by, name=None, start=-50, deadline=50, **fields):
 
 
 def make_indicator(*, project, by, name=None, baseline="0", target="100", unit="户", **fields):
-    return indicator_create(
+    return IndicatorFactory(
         project=project, by=by, name=name or f"指标{next(_seq)}", unit=unit,
         baseline=Decimal(baseline), target=Decimal(target), **fields,
     )
@@ -72,5 +72,5 @@ def make_milestone(*, project, by, name=None, due=10):
 
 
 def appoint_secretary(*, branch, user, by, unit) -> Membership:
-    person = Person.objects.create(name=user.full_name or user.username, gender="male", work_unit=unit, user=user)
-    return membership_appoint(branch=branch, person=person, role=MembershipRole.SECRETARY, by=by)
+    person = PersonFactory(name=user.full_name or user.username, gender="male", work_unit=unit, user=user)
+    return MembershipFactory(branch=branch, person=person, role=MembershipRole.SECRETARY, by=by)

@@ -146,7 +146,7 @@ def test_a_worker_killed_mid_send_delivers_once_after_restart(world, only_weekly
     env = _worker_env(broker, worker_env)
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER = False
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        conn.default_channel.queue_purge(app.conf.task_default_queue)
     log = tmp_path / "workers.log"
     first = start_worker(env=env, log_path=log)
     second = None
