@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from core.audit import connect_receivers
         from core.middleware import mark_session_start
 
         user_logged_in.connect(mark_session_start, dispatch_uid="core.mark_session_start")
+        connect_receivers()

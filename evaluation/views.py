@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Person
-from core.exports import export_response
+from core.exports import audit_export, export_response
+from core.security import client_ip
 from core.xlsx import xlsx_response
 from evaluation import selectors, services
 from evaluation.conf import evaluation_config
@@ -520,5 +521,9 @@ def priority_export(request):
     _require_office(request.user)
     _form, filters, entries = _priority(request)
     content = priority_workbook(entries, filters=filters, user=request.user)
+    audit_export(
+        user=request.user, name="priority_list", title=_("Priority list"), params=request.GET,
+        rows=len(entries), ip_address=client_ip(request),
+    )
     return xlsx_response(content, _("Priority list") + f"-{timezone.localdate():%Y%m%d}.xlsx")
 

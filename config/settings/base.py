@@ -121,6 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.PasswordPolicyValidator"},
 ]
 # A refused CSRF check answers the product's own Chinese page (what happened, what to do next).
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
@@ -239,7 +240,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.int("LIGHT_REFRESH_HOUR", default=6), minute=0),
         "options": {"expires": 3 * 60 * 60},
     },
+    # The security audit trail keeps AUDIT_RETENTION_DAYS (core.audit: never under 180).
+    "audit-purge": {
+        "task": "core.audit_purge",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # Weekly report (周报) deadline in TIME_ZONE: weekday (0 = Monday) and time. Reports first
 # submitted after it are marked late; the reminders use it too.
