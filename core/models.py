@@ -194,3 +194,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
+
+
+class PasswordRecord(models.Model):
+    """A password a user has had (its hash), newest last: the policy refuses the last
+    ``PASSWORD_HISTORY`` of them again, counts the expiry from the newest, and sends its holder to
+    change it first when it was set by someone else (an initial or reset password)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    password = models.CharField(_("password"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), default=timezone_now)
+    must_change = models.BooleanField(_("must be changed"), default=False)
+
+    class Meta:
+        verbose_name = _("password record")
+        verbose_name_plural = _("password records")
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_record_user_recent")]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
