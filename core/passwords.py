@@ -62,6 +62,12 @@ def character_kinds(password: str) -> int:
     return sum(kinds)
 
 
+def _set_by_other(request, user) -> bool:
+    """Whether the password of ``user`` is being set by another signed-in user (an admin)."""
+    by = getattr(request, "user", None) if request is not None else None
+    return by is not None and by.is_authenticated and by.pk != user.pk
+
+
 class PasswordPolicyValidator:
     def __init__(self, min_length: int = 8, kinds: int = 3):
         self.min_length = min_length
@@ -107,8 +113,7 @@ class PasswordPolicyValidator:
         if user is None or user.pk is None:
             return
         request = current_request()
-        by = getattr(request, "user", None) if request is not None else None
-        set_by_other = by is not None and by.is_authenticated and by.pk != user.pk
+        set_by_other = _set_by_other(request, user)
         PasswordRecord.objects.create(user=user, password=user.password, must_change=set_by_other)
         stale = PasswordRecord.objects.filter(user=user).order_by("-created_at", "-id").values_list("pk", flat=True)[
             history_size():
@@ -129,10 +134,9 @@ def record_first_password(sender, instance, created, raw=False, **kwargs):
     if not created or raw or getattr(instance, "_password", None) is not None:
         return
     if instance.password and instance.has_usable_password():
-        request = current_request()
-        by = getattr(request, "user", None) if request is not None else None
-        set_by_other = by is not None and by.is_authenticated and by.pk != instance.pk
-        PasswordRecord.objects.create(user=instance, password=instance.password, must_change=set_by_other)
+        PasswordRecord.objects.create(
+            user=instance, password=instance.password, must_change=_set_by_other(current_request(), instance)
+        )
 
 
 def change_required(user, *, now=None) -> str:
