@@ -80,7 +80,7 @@ def person_export_data(user, params) -> ExportData:
             yes if p.is_probationary else no,
             p.work_unit.name,
             p.post,
-            p.phone,
+            selectors.personal_value(user, p.phone),
             p.user.username if p.user_id else "",
             p.active_branch_count,
         ]

@@ -33,6 +33,7 @@ from branches.models import (
 )
 from branches.roles import JURISDICTION_ROLES, Role
 from core.context_processors import user_role_codes
+from core.masking import mask
 from core.models import AuditEvent
 
 
@@ -578,3 +579,16 @@ def keeps_accounts(user) -> bool:
     """The system or the security administrator: they see every account in the admin (and
     nothing of the Party work on the site)."""
     return has_role(user, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+
+
+# ---------------------------------------------------------------- personal data (个人信息保护)
+def may_see_personal_data(user) -> bool:
+    """Who manages people (department staff, and superusers) sees ID and phone numbers whole;
+    anyone else sees them masked (``core.masking.mask``) in lists, pages and exports."""
+    return can_write_jurisdiction(user)
+
+
+def personal_value(user, value) -> str:
+    if value in (None, ""):
+        return ""
+    return str(value) if may_see_personal_data(user) else mask(value)

@@ -345,3 +345,8 @@ def weak_link_resolve(*, weak_link: WeakLink, by) -> WeakLink:
 def audit_read(*, request, params) -> None:
     """The auditor's reading of the audit trail is itself audited (with the filters used)."""
     record(AuditAction.AUDIT_READ, request=request, target=str(_("Audit trail")), detail={"filters": normalise_params(params)})
+
+
+def personal_data_viewed(*, request, person) -> None:
+    """Somebody who manages people opened a person's page with the numbers whole: audited."""
+    record(AuditAction.PERSONAL_DATA_VIEW, request=request, target=person, detail={"fields": ["phone"]})

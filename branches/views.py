@@ -393,6 +393,8 @@ def person_detail(request, pk):
         person = selectors.person_detail(user=request.user, pk=pk)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
+    if selectors.may_see_personal_data(request.user):
+        services.personal_data_viewed(request=request, person=person)
     return render(
         request,
         "branches/person_detail.html",
