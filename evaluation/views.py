@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Person
+from core.audit import record
 from core.exports import audit_export, export_response
+from core.models import AuditAction
 from core.security import client_ip
 from core.xlsx import xlsx_response
 from evaluation import selectors, services
@@ -483,6 +485,7 @@ def appraisal_pdf(request, pk):
     response = HttpResponse(content, content_type="application/pdf")
     filename = _("Party-spirit appraisal form") + f"-{appraisal.person.name}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    record(AuditAction.DOWNLOAD, request=request, target=appraisal, detail={"file": filename})
     return response
 
 
