@@ -18,6 +18,7 @@ command -v redis-server >/dev/null || need+=(redis-server)   # the fault tests s
 command -v chromium >/dev/null || need+=(chromium)
 command -v msgfmt >/dev/null || need+=(gettext)
 command -v pdfinfo >/dev/null || need+=(poppler-utils)   # the appraisal PDF test reads the PDF back
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)   # the 公文 (.docx) render to PDF (core.gbdoc)
 { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || need+=(fonts-wqy-microhei)
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then echo "Missing Debian packages: ${need[*]} (run as root or install them)"; exit 1; fi

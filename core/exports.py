@@ -16,11 +16,19 @@ worker rebuilds the rows with the job owner's visibility, streams them into the 
 (``core.xlsx_stream``: memory stays flat whatever the size, a new sheet every ``ROWS_PER_SHEET`` rows), updates the job's progress every ``PROGRESS_EVERY`` rows
 and stores the file under a random name in ``MEDIA_ROOT/exports/``. Only the owner sees the job
 or downloads its file (core.views_exports: anyone else gets a 404).
+
+Batches of documents (every appraisal form of a branch; later every briefing of a year) ride the
+same jobs: their builder returns a ``DocumentBatch`` and the worker writes a .zip, one document
+at a time, its progress counted in documents::
+
+    @register_export("appraisal_forms")
+    def appraisal_forms(user, params) -> DocumentBatch: ...
 """
 
 import logging
 import tempfile
 import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -61,7 +69,20 @@ class ExportData(NamedTuple):
     widths: dict | None = None  # {column number (1-based): width}
 
 
-Builder = Callable[[object, QueryDict], ExportData]
+class DocumentBatch(NamedTuple):
+    """Many documents in one .zip (every appraisal form of a branch, every briefing of a year).
+
+    A builder registered with ``register_export`` may return this instead of ``ExportData``:
+    ``documents`` yields ``(file name inside the zip, callable returning the file's bytes)``
+    lazily, so the worker builds one document at a time. A batch always runs in the worker, with
+    its progress counted in documents."""
+
+    title: str
+    documents: Iterable[tuple[str, Callable[[], bytes]]]
+    count: int | Callable[[], int]
+
+
+Builder = Callable[[object, QueryDict], "ExportData | DocumentBatch"]
 _REGISTRY: dict[str, Builder] = {}
 
 
@@ -125,7 +146,7 @@ def params_querydict(params: dict[str, list[str]]) -> QueryDict:
     return query
 
 
-def build(*, user, name: str, params) -> ExportData:
+def build(*, user, name: str, params) -> "ExportData | DocumentBatch":
     return get_builder(name)(user, params_querydict(normalise_params(params)))
 
 
@@ -133,8 +154,12 @@ def row_count(data: ExportData) -> int:
     return int(data.count() if callable(data.count) else data.count)
 
 
-def export_filename(title) -> str:
-    return f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+def export_filename(title, extension: str = "xlsx") -> str:
+    return f"{title}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def _extension(data) -> str:
+    return "zip" if isinstance(data, DocumentBatch) else "xlsx"
 
 
 def sync_max_rows() -> int:
@@ -173,6 +198,25 @@ def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, e
     )
 
 
+def write_zip(stream, documents, *, on_progress=None) -> int:
+    """Write ``documents`` ((name, make bytes) pairs) into a zip in ``stream``, one at a time,
+    reporting the count after each; a name met twice gets ``-2``, ``-3``… before its extension."""
+    seen: dict[str, int] = {}
+    written = 0
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, make in documents:
+            stem, dot, ext = name.rpartition(".")
+            if not dot:
+                stem, ext = name, ""
+            seen[name] = seen.get(name, 0) + 1
+            unique = name if seen[name] == 1 else f"{stem}-{seen[name]}{dot}{ext}"
+            archive.writestr(unique, make())
+            written += 1
+            if on_progress is not None:
+                on_progress(written)
+    return written
+
+
 # ---------------------------------------------------------------- starting an export
 @dataclass
 class ExportOutcome:
@@ -195,8 +239,8 @@ def export_start(*, user, name: str, params, ip_address=None) -> ExportOutcome:
     """Export the list ``name`` with ``params`` (its query string) for ``user``."""
     data = build(user=user, name=name, params=params)
     total = row_count(data)
-    filename = export_filename(data.title)
-    if total <= sync_max_rows():
+    filename = export_filename(data.title, _extension(data))
+    if total <= sync_max_rows() and not isinstance(data, DocumentBatch):
         from io import BytesIO
 
         out = BytesIO()
@@ -247,25 +291,29 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
             data = build(user=job.user, name=job.name, params=job.params)
             total = row_count(data)
             ExportJob.objects.filter(pk=job.pk).update(total=total)
+            progress = lambda n: ExportJob.objects.filter(pk=job.pk).update(progress=n)  # noqa: E731
             with tempfile.TemporaryFile() as tmp:
-                written = write_xlsx(
-                    tmp,
-                    title=data.title,
-                    headers=data.headers,
-                    rows=data.rows,
-                    widths=data.widths,
-                    on_progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(progress=n),
-                    every=PROGRESS_EVERY,
-                )
+                if isinstance(data, DocumentBatch):
+                    written = write_zip(tmp, data.documents, on_progress=progress)
+                else:
+                    written = write_xlsx(
+                        tmp,
+                        title=data.title,
+                        headers=data.headers,
+                        rows=data.rows,
+                        widths=data.widths,
+                        on_progress=progress,
+                        every=PROGRESS_EVERY,
+                    )
                 tmp.seek(0)
-                job.file.save(f"{uuid.uuid4().hex}.xlsx", File(tmp), save=False)
+                job.file.save(f"{uuid.uuid4().hex}.{_extension(data)}", File(tmp), save=False)
         _move(
             job,
             ExportJobStatus.DONE,
             progress=written,
             total=max(total, written),
             finished_at=timezone.now(),
-            filename=export_filename(data.title)[:200],
+            filename=export_filename(data.title, _extension(data))[:200],
         )
         audit_export(
             user=job.user, name=job.name, title=data.title, params=job.params, rows=written,
@@ -281,19 +329,24 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
 
 
 # ---------------------------------------------------------------- the views' one call
-def export_response(request, name: str):
-    """What a list's export view returns: the workbook, or a redirect to the job's page."""
+def export_response(request, name: str, params=None):
+    """What a list's export view returns: the workbook, or a redirect to the job's page.
+    ``params`` defaults to the page's query string (a batch view passes its own)."""
     from django.contrib import messages
     from django.shortcuts import redirect
     from django.utils.translation import gettext as _
 
 
-    outcome = export_start(user=request.user, name=name, params=request.GET, ip_address=client_ip(request))
+    outcome = export_start(
+        user=request.user, name=name, params=request.GET if params is None else params, ip_address=client_ip(request)
+    )
     if outcome.job is not None:
-        messages.info(
-            request,
-            _("The export has %(n)s rows: it is being prepared. You can leave this page and come back to "
-              "download it from “My exports”.") % {"n": outcome.job.total},
-        )
+        if outcome.filename.endswith(".zip"):
+            message = _("%(n)s documents are being put together. You can leave this page and come back to "
+                        "download them from “My exports”.")
+        else:
+            message = _("The export has %(n)s rows: it is being prepared. You can leave this page and come back to "
+                        "download it from “My exports”.")
+        messages.info(request, message % {"n": outcome.job.total})
         return redirect("core:export_job", pk=outcome.job.pk)
     return xlsx_response(outcome.content, outcome.filename)

@@ -96,6 +96,11 @@ class ExportJob(TimeStampedModel):
         return min(100, self.progress * 100 // self.total)
 
     @property
+    def is_batch(self) -> bool:
+        """A .zip of documents (core.exports.DocumentBatch): its progress counts documents."""
+        return self.filename.endswith(".zip")
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (ExportJobStatus.DONE, ExportJobStatus.FAILED)
 

@@ -59,9 +59,9 @@ def export_job_download(request, pk):
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=job.filename or "export.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    filename = job.filename or "export.xlsx"
+    content_type = "application/zip" if filename.endswith(".zip") else XLSX_CONTENT_TYPE
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     record(AuditAction.DOWNLOAD, request=request, target=job, rows=job.progress, detail={"export": job.name})
     return response

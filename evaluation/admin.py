@@ -2,6 +2,8 @@
 (through the selectors), and final evaluations and appraisals — with their parts — are shown
 read-only: the admin refuses to change or delete them, and so does the model if anything tries."""
 
+import copy
+
 from django import forms
 from django.contrib import admin
 
@@ -13,6 +15,7 @@ from evaluation.models import (
     Adjustment,
     Appraisal,
     AppraisalGrade,
+    AppraisalStatus,
     Evaluation,
     EvaluationItem,
     EvaluationStatus,
@@ -189,6 +192,15 @@ class AppraisalAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("grade") == AppraisalGrade.EXCELLENT and self.instance.pk:
             services.check_excellent_cap(self.instance)
+        stored = Appraisal.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+        if cleaned.get("status") == AppraisalStatus.FINAL and stored != AppraisalStatus.FINAL:
+            # The model refuses an incomplete appraisal on save(); say so on the form instead.
+            probe = copy.copy(self.instance)
+            for name, value in cleaned.items():
+                setattr(probe, name, value)
+            problems = probe.finalize_blockers()
+            if problems:
+                raise forms.ValidationError(problems)
         return cleaned
 
 
@@ -198,7 +210,10 @@ class AppraisalAdmin(LockedWhenFinalAdmin):
     list_display = ("person", "branch", "role", "is_graded", "grade", "status", "finalized_at")
     list_filter = ("status", "grade", "is_graded")
     search_fields = ("person__name", "branch__name")
-    readonly_fields = ("branch", "person", "finalized_at", "finalized_by", "branch_assessed_by", "graded_by")
+    readonly_fields = (
+        "branch", "person", "finalized_at", "finalized_by", "branch_assessed_by", "graded_by",
+        "self_assessment_waived_at", "self_assessment_waived_by",
+    )
 
     @staticmethod
     def visible(user):

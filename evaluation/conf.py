@@ -9,7 +9,8 @@ DEFAULTS = {
     # At most this share of a branch's graded members may be appraised 优秀, rounded down
     # (3 graded → 1, 5 → 1, 6 → 2; 2 graded → none). A string such as "1/3" keeps it exact.
     "EXCELLENT_APPRAISAL_SHARE": "1/3",
-    # Party-life activities expected per started 30 days of a branch's life.
+    # Party-life activities due per 30 days of a branch's life, in proportion to it
+    # (evaluation.rules.activities_due).
     "ACTIVITIES_PER_MONTH": 1,
 }
 

@@ -85,19 +85,18 @@ from branches.models import (
 )
 from branches.roles import Role
 from branches.selectors import has_role, jurisdiction_path, visible_branches
+from mechanisms.consultation.models import RESOLUTION_DONE_STATUSES
 from mechanisms.consultation.selectors import visible_resolutions
-from mechanisms.dispatch.models import INSTRUCTION_OPEN
+from mechanisms.dispatch.models import INSTRUCTION_DONE_STATUSES, INSTRUCTION_OPEN
 from mechanisms.dispatch.selectors import overdue_instructions_q, visible_instructions
 from mechanisms.models import (
-    InstructionStatus,
     ProblemAssignment,
     ProblemSource,
     ProblemStatus,
-    ResolutionStatus,
     Satisfaction,
     WeeklyReport,
 )
-from mechanisms.problems.models import PROBLEM_OPEN_STATUSES
+from mechanisms.problems.models import PROBLEM_OPEN_STATUSES, PROBLEM_RESOLVED_STATUSES
 from mechanisms.problems.selectors import visible_problems
 from mechanisms.weekly.rules import FILED_STATUSES, Week, owes_report_q, week_of
 from projects.models import IN_PROGRESS_STATUS, Project
@@ -110,9 +109,6 @@ LEVEL_CITY, LEVEL_FRONT, LEVEL_FIELD, LEVEL_BRANCH = "city", "front", "field", "
 PERIODS = ("week", "month", "quarter", "year", "all", "custom")
 DEFAULT_PERIOD = "year"
 _ONE_DECIMAL = Decimal("0.1")
-_RESOLVED = (ProblemStatus.RESOLVED, ProblemStatus.CLOSED)
-_INSTRUCTION_DONE = (InstructionStatus.DONE, InstructionStatus.VERIFIED)
-_RESOLUTION_DONE = (ResolutionStatus.DONE, ResolutionStatus.VERIFIED)
 
 
 def can_see_dashboard(user) -> bool:
@@ -513,13 +509,13 @@ def _days(seconds) -> Decimal | None:
 
 def problem_figures(scope: Scope) -> ProblemFigures:
     """One query (two on SQLite, which has no percentile_cont: the median is taken in Python)."""
-    resolved = Q(status__in=_RESOLVED, resolved_at__isnull=False) & _dt_in_period(scope, "resolved_at")
+    resolved = Q(status__in=PROBLEM_RESOLVED_STATUSES, resolved_at__isnull=False) & _dt_in_period(scope, "resolved_at")
     whistle = Q(source=ProblemSource.ENTERPRISE)
     verdict = whistle & Q(status=ProblemStatus.CLOSED) & _dt_in_period(scope, "verified_at")
     aggregates = {
         "opened": Count("pk", filter=_dt_in_period(scope, "created_at")),
         "resolved": Count("pk", filter=resolved),
-        "open_now": Count("pk", filter=~Q(status__in=_RESOLVED)),
+        "open_now": Count("pk", filter=~Q(status__in=PROBLEM_RESOLVED_STATUSES)),
         "overdue_now": Count("pk", filter=Q(status__in=PROBLEM_OPEN_STATUSES, deadline__lt=scope.today)),
         "whistles": Count("pk", filter=whistle & _dt_in_period(scope, "created_at")),
         "whistles_closed": Count("pk", filter=verdict),
@@ -628,13 +624,13 @@ def unit_league(scope: Scope) -> list[UnitRow]:
         ),
         _league_part(
             scope_instructions(scope), kind=KIND_INSTRUCTION, unit="assignee_unit", due_on="deadline",
-            on_time=Q(status__in=_INSTRUCTION_DONE, done_at__isnull=False) & Q(_on_local_date_by("done_at", "deadline")),
+            on_time=Q(status__in=INSTRUCTION_DONE_STATUSES, done_at__isnull=False) & Q(_on_local_date_by("done_at", "deadline")),
             scope=scope,
         ),
         _league_part(
             visible_resolutions(scope.user).filter(_branch_q(scope, "consultation__branch__")),
             kind=KIND_RESOLUTION, unit="owner_unit", due_on="deadline",
-            on_time=Q(status__in=_RESOLUTION_DONE, done_at__isnull=False) & Q(_on_local_date_by("done_at", "deadline")),
+            on_time=Q(status__in=RESOLUTION_DONE_STATUSES, done_at__isnull=False) & Q(_on_local_date_by("done_at", "deadline")),
             scope=scope,
         ),
     ]
@@ -731,7 +727,7 @@ def breakdown(scope: Scope) -> Breakdown:
     )
     problem_rows = (
         scope_problems(scope)
-        .exclude(status__in=_RESOLVED)
+        .exclude(status__in=PROBLEM_RESOLVED_STATUSES)
         .annotate(key=_group_expr(scope, level, "branch__"))
         .values("key")
         .annotate(

@@ -2,29 +2,37 @@
 scores. Each figure is a share between 0 and 1 (or None when there was nothing to measure), so a
 criterion's suggested score is simply ``weight × share``.
 
-How each is counted, over the branch's life (formed on → concluded on; today while it lives):
+How each is counted, over the branch's life (formed on → concluded on; today while it lives),
+against what was due (docs/guide/evaluation.md says the same for users, in Chinese):
 
 * indicator attainment — every indicator of the branch's projects (cancelled projects excepted)
   counts its progress from baseline to target, capped at 100 %, weighted by the indicator's
   weight (as projects.lights does for a project); the detail says how many targets were reached;
-* weekly reports on time — of the ISO weeks whose report deadline fell within the branch's life,
-  the share with a report submitted by the deadline (first submission, mechanisms.weekly.services);
-* instructions done on time — of the branch's instructions, the share done (or verified) on or
-  before their deadline;
-* problems resolved — of the branch's problem cases, the share resolved or closed; the median
-  days from report to resolution is given beside it;
+* weekly reports on time — the weeks due are the weekly duty rule's over the branch's life
+  (mechanisms.weekly.rules.reporting_weeks: from the first full week after formation to the last
+  week it was at work on Sunday); each is on time (filed, not late), late (filed late) or missing
+  (not filed, or a draft); the share is on time / due. Reports of weeks that were not due (a
+  partial first week filed by choice) are counted apart and never lower the figure;
+* instructions done on time — of the branch's instructions, the share reported done (or verified)
+  on or before their deadline (mechanisms.dispatch.models.INSTRUCTION_DONE_STATUSES);
+* problems resolved — of the branch's problem cases, the share resolved or closed
+  (mechanisms.problems.models.PROBLEM_RESOLVED_STATUSES); the median days from report to
+  resolution is given beside it;
 * consultation resolutions done — of the resolutions of the branch's consultations, the share
-  done or verified;
+  done or verified (mechanisms.consultation.models.RESOLUTION_DONE_STATUSES);
 * mechanism operation — the plain mean of the four mechanism figures above that could be measured;
-* Party-life activities held — activities recorded against the number expected
-  (``ACTIVITIES_PER_MONTH`` per started 30 days of the branch's life, at least one), capped at 100 %.
+* Party-life activities held — activities recorded against those due in proportion to the
+  branch's life (evaluation.rules.activities_due), capped at 100 %; when none was due (a branch
+  that lived a few days) there is nothing to measure.
+
+A figure whose denominator is 0 (nothing was due, nothing was issued) has no share: it gives no
+suggested score and the page says why instead of showing 0 %.
 
 The figures are live while an evaluation is in progress and frozen into it when it becomes final
 (``as_json`` / ``from_json``).
 """
 
 import datetime
-import math
 import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,18 +41,13 @@ from fractions import Fraction
 from django.utils import timezone
 
 from branches.models import Activity, Branch
-from evaluation.conf import evaluation_config
 from evaluation.models import Figure
-from mechanisms.models import (
-    Instruction,
-    InstructionStatus,
-    ProblemCase,
-    ProblemStatus,
-    Resolution,
-    ResolutionStatus,
-    WeeklyReport,
-)
-from mechanisms.weekly.rules import Week, week_deadline, week_of
+from evaluation.rules import activities_due, life_days
+from mechanisms.consultation.models import RESOLUTION_DONE_STATUSES
+from mechanisms.dispatch.models import INSTRUCTION_DONE_STATUSES
+from mechanisms.models import Instruction, ProblemCase, Resolution, WeeklyReport
+from mechanisms.problems.models import PROBLEM_RESOLVED_STATUSES
+from mechanisms.weekly.rules import FILED_STATUSES, reporting_weeks
 from projects.models import Indicator, ProjectStatus
 
 _FOUR = Decimal("0.0001")
@@ -139,18 +142,6 @@ def branch_period(branch: Branch, *, today: datetime.date | None = None) -> tupl
     return min(start, end), end
 
 
-def due_weeks(start: datetime.date, end: datetime.date) -> list[Week]:
-    """The ISO weeks whose report deadline falls on a day from ``start`` to ``end``."""
-    weeks = []
-    week = week_of(start)
-    while week.start <= end:
-        deadline_day = timezone.localdate(week_deadline(week))
-        if start <= deadline_day <= end:
-            weeks.append(week)
-        week = week.next()
-    return weeks
-
-
 def _share(numerator: int, denominator: int) -> Fraction | None:
     return Fraction(numerator, denominator) if denominator else None
 
@@ -177,33 +168,36 @@ def indicator_attainment(branch: Branch) -> FigureValue:
 
 
 def weekly_on_time(branch: Branch, start: datetime.date, end: datetime.date) -> FigureValue:
-    weeks = due_weeks(start, end)
-    on_time = set(
-        WeeklyReport.objects.filter(branch=branch, submitted_at__isnull=False, is_late=False).values_list(
-            "iso_year", "iso_week"
+    """On time / due over the weeks the duty rule says the branch owed (see the module)."""
+    due = reporting_weeks(start, end)
+    filed = dict(
+        ((year, week), late)
+        for year, week, late in WeeklyReport.objects.filter(branch=branch, status__in=FILED_STATUSES).values_list(
+            "iso_year", "iso_week", "is_late"
         )
     )
-    hits = sum(1 for w in weeks if (w.iso_year, w.iso_week) in on_time)
-    return FigureValue(Figure.WEEKLY_ON_TIME, _decimal(_share(hits, len(weeks))), hits, len(weeks))
+    keys = {(w.iso_year, w.iso_week) for w in due}
+    on_time = sum(1 for key in keys if key in filed and not filed[key])
+    late = sum(1 for key in keys if key in filed and filed[key])
+    extra = {"late": late, "missing": len(keys) - on_time - late, "not_due": len(set(filed) - keys)}
+    return FigureValue(Figure.WEEKLY_ON_TIME, _decimal(_share(on_time, len(keys))), on_time, len(keys), extra)
 
 
 def instructions_on_time(branch: Branch) -> FigureValue:
-    done_states = {InstructionStatus.DONE, InstructionStatus.VERIFIED}
     rows = list(Instruction.objects.filter(branch=branch).values_list("status", "deadline", "done_at"))
     hits = sum(
         1 for status, deadline, done_at in rows
-        if status in done_states and done_at is not None and timezone.localdate(done_at) <= deadline
+        if status in INSTRUCTION_DONE_STATUSES and done_at is not None and timezone.localdate(done_at) <= deadline
     )
     return FigureValue(Figure.INSTRUCTIONS_ON_TIME, _decimal(_share(hits, len(rows))), hits, len(rows))
 
 
 def problems_resolved(branch: Branch) -> FigureValue:
-    resolved_states = {ProblemStatus.RESOLVED, ProblemStatus.CLOSED}
     rows = list(ProblemCase.objects.filter(branch=branch).values_list("status", "created_at", "resolved_at"))
     durations = [
         (resolved_at - created_at).total_seconds() / 86400
         for status, created_at, resolved_at in rows
-        if status in resolved_states and resolved_at is not None
+        if status in PROBLEM_RESOLVED_STATUSES and resolved_at is not None
     ]
     median = None
     if durations:
@@ -218,9 +212,8 @@ def problems_resolved(branch: Branch) -> FigureValue:
 
 
 def resolutions_done(branch: Branch) -> FigureValue:
-    done_states = {ResolutionStatus.DONE, ResolutionStatus.VERIFIED}
     rows = list(Resolution.objects.filter(consultation__branch=branch).values_list("status", "consultation_id"))
-    hits = sum(1 for status, _consultation in rows if status in done_states)
+    hits = sum(1 for status, _consultation in rows if status in RESOLUTION_DONE_STATUSES)
     consultations = len({consultation for _status, consultation in rows})
     return FigureValue(
         Figure.RESOLUTIONS_DONE, _decimal(_share(hits, len(rows))), hits, len(rows), {"consultations": consultations}
@@ -228,12 +221,13 @@ def resolutions_done(branch: Branch) -> FigureValue:
 
 
 def activities_held(branch: Branch, start: datetime.date, end: datetime.date) -> FigureValue:
-    per_month = Fraction(str(evaluation_config()["ACTIVITIES_PER_MONTH"]))
-    months = max(1, math.ceil(((end - start).days + 1) / 30))
-    expected = max(1, math.floor(months * per_month))
+    """Held / due in proportion to the branch's life (evaluation.rules.activities_due); nothing
+    to measure when none was due."""
+    days = life_days(start, end)
+    due = activities_due(days)
     held = Activity.objects.filter(branch=branch).count()
-    share = min(Fraction(1), Fraction(held, expected))
-    return FigureValue(Figure.ACTIVITIES_HELD, _decimal(share), held, expected)
+    share = min(Fraction(1), Fraction(held, due)) if due else None
+    return FigureValue(Figure.ACTIVITIES_HELD, _decimal(share), held, due, {"days": days})
 
 
 def mechanisms_mean(values: dict) -> FigureValue:

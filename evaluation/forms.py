@@ -219,6 +219,13 @@ class SelfAssessmentForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class SelfAssessmentWaiverForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why the member did not fill it in"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. transferred away and could not be reached; recorded with your name and the time."),
+    )
+
+
 class BranchAssessmentForm(BootstrapFormMixin, forms.Form):
     branch_assessment = forms.CharField(label=_("Branch's assessment"), widget=forms.Textarea(attrs={"rows": 10}))
 

@@ -405,6 +405,14 @@ class Appraisal(LockedWhenFinal, TimeStampedModel):
     )
     self_assessment = models.TextField(_("self-assessment"), blank=True)
     self_assessed_at = models.DateTimeField(_("self-assessed at"), null=True, blank=True)
+    # 本人未填写: department staff record that the member did not write a self-assessment (who,
+    # when, why), so the appraisal can be finalized without one. The history keeps every change.
+    self_assessment_waived_at = models.DateTimeField(_("recorded as not filled in at"), null=True, blank=True)
+    self_assessment_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded as not filled in by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    self_assessment_waiver_reason = models.TextField(_("why the member did not fill it in"), blank=True)
     branch_assessment = models.TextField(_("branch's assessment"), blank=True)
     branch_assessed_at = models.DateTimeField(_("branch assessed at"), null=True, blank=True)
     branch_assessed_by = models.ForeignKey(
@@ -451,9 +459,42 @@ class Appraisal(LockedWhenFinal, TimeStampedModel):
     def __str__(self):
         return gettext("Appraisal of %(person)s (%(branch)s)") % {"person": self.person, "branch": self.branch}
 
+    def save(self, *args, **kwargs):
+        # Becoming final is allowed only when complete, whoever saves (a service, the admin, a shell).
+        if self.status == AppraisalStatus.FINAL:
+            was_final = self.pk is not None and type(self)._base_manager.filter(pk=self.pk, status=self.FINAL).exists()
+            problems = [] if was_final else self.finalize_blockers()
+            if problems:
+                raise ValidationError(problems, code="incomplete")
+        super().save(*args, **kwargs)
+
     def _locked_message(self) -> str:
         return gettext("This appraisal is final and can no longer be changed.")
 
     @property
     def is_final(self) -> bool:
         return self.status == AppraisalStatus.FINAL
+
+    @property
+    def self_assessment_waived(self) -> bool:
+        return self.self_assessment_waived_at is not None
+
+    @property
+    def has_self_assessment(self) -> bool:
+        return bool(self.self_assessment.strip())
+
+    def finalize_blockers(self) -> list[str]:
+        """Why this appraisal cannot be finalized yet (empty: it can). The one rule, read by the
+        services, the lists and save() itself."""
+        problems = []
+        if not self.has_self_assessment and not self.self_assessment_waived:
+            problems.append(
+                gettext("The member's self-assessment is missing (or record that they did not fill it in).")
+            )
+        if not self.branch_assessment.strip():
+            problems.append(gettext("The branch's assessment is missing."))
+        if self.is_graded and not self.grade:
+            problems.append(gettext("The grade is missing."))
+        if not self.conclusion.strip():
+            problems.append(gettext("The conclusion is missing."))
+        return problems

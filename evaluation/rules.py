@@ -1,7 +1,9 @@
-"""The arithmetic of evaluation, as plain functions (no database): the grade from a total, the
-evaluation's total from the evaluators' totals, deductions and bonuses, and the 优秀 cap of a
-branch's appraisals. Services and selectors both use it; it imports neither."""
+"""The arithmetic of evaluation, as plain functions (no database): what was due over a branch's
+life (its Party-life activities; its report weeks are mechanisms.weekly.rules.reporting_weeks),
+the grade from a total, the evaluation's total from the evaluators' totals, deductions and
+bonuses, and the 优秀 cap of a branch's appraisals. Services and selectors both use it; it imports neither."""
 
+import datetime
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,7 +13,25 @@ from evaluation.conf import evaluation_config
 from evaluation.models import EvaluationGrade
 
 TWO_PLACES = Decimal("0.01")
+DAYS_PER_MONTH = 30
 
+
+# ================================================================ what was due
+def life_days(start: datetime.date, end: datetime.date) -> int:
+    """Days a branch was at work, both ends counted: formed and concluded on the same day is one."""
+    return max(0, (end - start).days + 1)
+
+
+def activities_due(days: int, per_month=None) -> int:
+    """Party-life activities due from a branch that lived ``days`` days: in proportion to its life,
+    ``per_month`` (settings ``EVALUATION["ACTIVITIES_PER_MONTH"]``, 1 by default) per 30 days,
+    rounded to the nearest whole activity, a half up.
+
+    So at one a month a branch that lived up to 14 days owes none (nothing was due), 15 to 44
+    days one, 45 to 74 days two; a branch never owes more than its share of the months plus a
+    half, nor less than it minus a half. The only rounding is here (docs/guide/evaluation.md)."""
+    rate = Fraction(str(evaluation_config()["ACTIVITIES_PER_MONTH"] if per_month is None else per_month))
+    return math.floor(Fraction(max(0, days)) * rate / DAYS_PER_MONTH + Fraction(1, 2))
 
 
 # ================================================================ the arithmetic

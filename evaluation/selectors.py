@@ -46,8 +46,10 @@ from evaluation.models import (
     RubricItemKind,
     Scorecard,
 )
-from evaluation.rules import excellent_cap
-from mechanisms.models import Instruction, InstructionStatus, ProblemCase, ProblemStatus
+from evaluation.rules import activities_due, excellent_cap, life_days
+from mechanisms.dispatch.models import INSTRUCTION_DONE_STATUSES
+from mechanisms.models import Instruction, ProblemCase
+from mechanisms.problems.models import PROBLEM_RESOLVED_STATUSES
 
 # Branches evaluated: those that completed their task (concluded, then evaluated).
 EVALUABLE_STATUSES = BRANCH_COMPLETED_STATUSES
@@ -348,7 +350,9 @@ def my_appraisals(user) -> QuerySet[Appraisal]:
 class MemberRecord:
     roles: list
     commitments: list
-    activities: list  # titles
+    activities: list  # titles of those they took part in
+    branch_activities: int = 0  # the branch's activities held while they served
+    activities_due: int = 0  # due in proportion to their service (evaluation.rules.activities_due)
     instructions: int = 0
     instructions_on_time: int = 0
     problems: int = 0
@@ -370,21 +374,26 @@ def member_record(appraisal: Appraisal) -> MemberRecord:
     activities = list(
         Activity.objects.filter(branch=branch, participants=person).order_by("held_on", "pk").values_list("title", flat=True)
     )
-    record = MemberRecord(roles=roles, commitments=commitments, activities=activities)
+    served_to = appraisal.served_to or branch.concluded_on or timezone.localdate()
+    held = Activity.objects.filter(branch=branch, held_on__gte=appraisal.served_from, held_on__lte=served_to).count()
+    record = MemberRecord(
+        roles=roles, commitments=commitments, activities=activities, branch_activities=held,
+        activities_due=activities_due(life_days(appraisal.served_from, served_to)),
+    )
     if person.user_id:
         rows = Instruction.objects.filter(branch=branch, assignee_user_id=person.user_id).values_list(
             "status", "deadline", "done_at"
         )
         for status, deadline, done_at in rows:
             record.instructions += 1
-            if status in (InstructionStatus.DONE, InstructionStatus.VERIFIED) and done_at and timezone.localdate(done_at) <= deadline:
+            if status in INSTRUCTION_DONE_STATUSES and done_at and timezone.localdate(done_at) <= deadline:
                 record.instructions_on_time += 1
     raised = Q(raised_by_person=person)
     if person.user_id:
         raised |= Q(created_by_id=person.user_id)
     for (status,) in ProblemCase.objects.filter(raised, branch=branch).values_list("status"):
         record.problems += 1
-        if status in (ProblemStatus.RESOLVED, ProblemStatus.CLOSED):
+        if status in PROBLEM_RESOLVED_STATUSES:
             record.problems_resolved += 1
     return record
 

@@ -352,8 +352,18 @@ def draft_conclusion(appraisal: Appraisal) -> str:
                 _("Took part in %(n)s Party-life activities: %(titles)s.")
                 % {"n": len(record.activities), "titles": "、".join(record.activities)}
             )
+        elif record.branch_activities:
+            lines.append(
+                _("The branch held %(n)s Party-life activities during their service; none records them as a participant.")
+                % {"n": record.branch_activities}
+            )
+        elif record.activities_due:
+            lines.append(
+                _("The branch held no Party-life activity during their service, though %(n)s were due.")
+                % {"n": record.activities_due}
+            )
         else:
-            lines.append(_("No Party-life activity of the branch records them as a participant."))
+            lines.append(_("No Party-life activity was due during their service."))
         if record.instructions:
             lines.append(
                 _("Carried %(n)s dispatch instructions, %(on_time)s of them done on time.")
@@ -482,14 +492,28 @@ def appraisal_grade(*, appraisal: Appraisal, grade: str, conclusion: str, by) ->
 
 
 def appraisal_blockers(appraisal: Appraisal) -> list[str]:
-    problems = []
-    if not appraisal.branch_assessment.strip():
-        problems.append(_("The branch's assessment is missing."))
-    if appraisal.is_graded and not appraisal.grade:
-        problems.append(_("The grade is missing."))
-    if not appraisal.conclusion.strip():
-        problems.append(_("The conclusion is missing."))
-    return problems
+    """Why ``appraisal`` cannot be finalized yet (the model's rule: Appraisal.finalize_blockers)."""
+    return appraisal.finalize_blockers()
+
+
+@transaction.atomic
+def appraisal_self_assessment_waive(*, appraisal: Appraisal, reason: str, by) -> Appraisal:
+    """Record that the member did not fill in their self-assessment (本人未填写): who, when and
+    why, so that the appraisal can be finalized without it. Department staff only (the view
+    checks who may grade); refused once the member has written one."""
+    appraisal = _locked_appraisal(appraisal)
+    if appraisal.has_self_assessment:
+        raise ValidationError(_("The member has written their self-assessment."), code="written")
+    if appraisal.self_assessment_waived:
+        raise ValidationError(_("It is already recorded that the member did not fill it in."), code="waived")
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the member did not fill it in.")]})
+    appraisal.self_assessment_waived_at = timezone.now()
+    appraisal.self_assessment_waived_by = by
+    appraisal.self_assessment_waiver_reason = reason.strip()
+    stamp_history(appraisal, by=by, reason=_("Recorded: self-assessment not filled in"))
+    appraisal.save()
+    return appraisal
 
 
 @transaction.atomic
@@ -509,14 +533,26 @@ def appraisal_finalize(*, appraisal: Appraisal, by) -> Appraisal:
     return appraisal
 
 
+@dataclass(frozen=True)
+class SkippedAppraisal:
+    appraisal: Appraisal
+    reasons: list
+
+
 @transaction.atomic
-def appraisals_finalize_ready(*, branch: Branch, by) -> tuple[int, int]:
-    """Finalize every open appraisal of ``branch`` that is complete; returns (done, left open)."""
-    done = left = 0
-    for appraisal in Appraisal.objects.filter(branch=branch, status=AppraisalStatus.OPEN).select_related("person"):
-        if appraisal_blockers(appraisal):
-            left += 1
-            continue
-        appraisal_finalize(appraisal=appraisal, by=by)
-        done += 1
-    return done, left
+def appraisals_finalize_ready(*, branch: Branch, by) -> tuple[list[Appraisal], list[SkippedAppraisal]]:
+    """Finalize every open appraisal of ``branch`` that is complete (Appraisal.finalize_blockers,
+    the 优秀 cap); returns (finalized, skipped with why) — the others stay open, untouched."""
+    done, skipped = [], []
+    rows = Appraisal.objects.filter(branch=branch, status=AppraisalStatus.OPEN).select_related("person")
+    for appraisal in rows.order_by("person__name", "pk"):
+        problems = appraisal_blockers(appraisal)
+        if not problems:
+            try:
+                with transaction.atomic():
+                    done.append(appraisal_finalize(appraisal=appraisal, by=by))
+                continue
+            except ValidationError as error:
+                problems = error.messages
+        skipped.append(SkippedAppraisal(appraisal, problems))
+    return done, skipped

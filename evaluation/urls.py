@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/adjustments/add/", views.adjustment_add, name="adjustment_add"),
     path("adjustments/<int:pk>/remove/", views.adjustment_remove, name="adjustment_remove"),
     path("<int:pk>/finalize/", views.evaluation_finalize, name="evaluation_finalize"),
+    path("<int:pk>/report.docx", views.evaluation_report_docx, name="evaluation_report_docx"),
+    path("<int:pk>/report.pdf", views.evaluation_report_pdf, name="evaluation_report_pdf"),
     # Rubrics
     path("rubrics/", views.rubric_list, name="rubric_list"),
     path("rubrics/new/", views.rubric_create, name="rubric_create"),
@@ -26,9 +28,12 @@ urlpatterns = [
     path("appraisals/<int:pk>/self/", views.appraisal_self, name="appraisal_self"),
     path("appraisals/<int:pk>/branch/", views.appraisal_branch, name="appraisal_branch"),
     path("appraisals/<int:pk>/grade/", views.appraisal_grade, name="appraisal_grade"),
+    path("appraisals/<int:pk>/self/waive/", views.appraisal_self_waive, name="appraisal_self_waive"),
     path("appraisals/<int:pk>/finalize/", views.appraisal_finalize, name="appraisal_finalize"),
     path("appraisals/<int:pk>/print/", views.appraisal_print, name="appraisal_print"),
     path("appraisals/<int:pk>/pdf/", views.appraisal_pdf, name="appraisal_pdf"),
+    path("appraisals/<int:pk>/docx/", views.appraisal_docx, name="appraisal_docx"),
+    path("branches/<int:branch_pk>/appraisals/forms.zip", views.appraisals_zip, name="appraisals_zip"),
     # The priority list (优先考虑名单)
     path("priority/", views.priority_list, name="priority_list"),
     path("priority/export/", views.priority_export, name="priority_export"),

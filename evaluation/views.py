@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
@@ -19,12 +20,19 @@ from django.views.decorators.http import require_POST
 
 from branches.models import Person
 from core.audit import record
+from core.documents import docx_response, pdf_response
 from core.exports import audit_export, export_response
 from core.models import AuditAction
 from core.security import client_ip
 from core.xlsx import xlsx_response
 from evaluation import selectors, services
 from evaluation.conf import evaluation_config
+from evaluation.documents import (
+    appraisal_document,
+    appraisal_filename,
+    evaluation_document,
+    evaluation_filename,
+)
 from evaluation.filters import evaluation_rows
 from evaluation.forms import (
     AdjustmentForm,
@@ -37,6 +45,7 @@ from evaluation.forms import (
     RubricItemFormSet,
     ScorecardForm,
     SelfAssessmentForm,
+    SelfAssessmentWaiverForm,
     apply_service_errors,
 )
 from evaluation.models import Adjustment, Appraisal, AppraisalStatus, RubricItemKind
@@ -353,24 +362,36 @@ def appraisals_open(request, branch_pk):
 @require_POST
 def appraisals_finalize_ready(request, branch_pk):
     branch = _branch_for_grading(request, branch_pk)
-    done, left = services.appraisals_finalize_ready(branch=branch, by=request.user)
-    messages.success(
-        request, _("%(done)s appraisals finalized; %(left)s are not complete yet.") % {"done": done, "left": left}
-    )
+    done, skipped = services.appraisals_finalize_ready(branch=branch, by=request.user)
+    messages.success(request, _("%(n)s appraisals finalized.") % {"n": len(done)})
+    for row in skipped:
+        messages.warning(
+            request,
+            _("Not finalized: %(name)s — %(why)s") % {"name": row.appraisal.person.name, "why": " ".join(row.reasons)},
+        )
     return redirect("evaluation:appraisal_list", branch_pk=branch.pk)
 
 
 def _appraisal(queryset, pk):
     return get_object_or_404(
-        queryset.select_related("branch", "person", "person__work_unit", "branch_assessed_by", "graded_by"), pk=pk
+        queryset.select_related(
+            "branch", "person", "person__work_unit", "branch_assessed_by", "graded_by", "self_assessment_waived_by"
+        ),
+        pk=pk,
     )
 
 
 def _appraisal_form_page(request, appraisal, form, *, stage):
+    waiver_form = None
+    if stage == "grade" and not appraisal.is_final and not appraisal.has_self_assessment:
+        waiver_form = SelfAssessmentWaiverForm() if not appraisal.self_assessment_waived else None
     return render(
         request,
         "evaluation/appraisal_form.html",
-        {"appraisal": appraisal, "form": form, "stage": stage, "record": selectors.member_record(appraisal)},
+        {
+            "appraisal": appraisal, "form": form, "stage": stage, "record": selectors.member_record(appraisal),
+            "waiver_form": waiver_form,
+        },
     )
 
 
@@ -445,6 +466,26 @@ def appraisal_grade(request, pk):
 
 @login_required
 @require_POST
+def appraisal_self_waive(request, pk):
+    """Staff record that the member did not fill in their self-assessment (本人未填写), and why."""
+    appraisal = _appraisal(selectors.gradable_appraisals(request.user), pk)
+    form = SelfAssessmentWaiverForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appraisal_self_assessment_waive(appraisal=appraisal, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            _flash(request, error)
+        else:
+            messages.success(
+                request, _("Recorded: %(name)s did not fill in the self-assessment.") % {"name": appraisal.person.name}
+            )
+    else:
+        messages.error(request, _("Say why the member did not fill it in."))
+    return redirect("evaluation:appraisal_grade", pk=appraisal.pk)
+
+
+@login_required
+@require_POST
 def appraisal_finalize(request, pk):
     appraisal = _appraisal(selectors.gradable_appraisals(request.user), pk)
     try:
@@ -487,6 +528,40 @@ def appraisal_pdf(request, pk):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     record(AuditAction.DOWNLOAD, request=request, target=appraisal, detail={"file": filename})
     return response
+
+
+@login_required
+def appraisal_docx(request, pk):
+    """The appraisal form as a Word document (GB/T 9704 layout), for whoever may print it."""
+    appraisal = _printable(request, pk)
+    return docx_response(appraisal_document(appraisal).to_bytes(), appraisal_filename(appraisal))
+
+
+@login_required
+def appraisals_zip(request, branch_pk):
+    """Every appraisal form of a branch as Word documents in one .zip, written by a worker."""
+    get_object_or_404(selectors.appraisal_branches(request.user), pk=branch_pk)
+    return export_response(request, "appraisal_forms", params={"branch": [str(branch_pk)]})
+
+
+def _report(request, pk):
+    evaluation = _evaluation(request, pk)
+    page = selectors.evaluation_page(evaluation, user=request.user)
+    return evaluation, evaluation_document(page).to_bytes()
+
+
+@login_required
+def evaluation_report_docx(request, pk):
+    """The efficacy evaluation report (效能评估报告) of one branch as a Word document."""
+    evaluation, content = _report(request, pk)
+    return docx_response(content, evaluation_filename(evaluation))
+
+
+@login_required
+def evaluation_report_pdf(request, pk):
+    evaluation, content = _report(request, pk)
+    return pdf_response(request, content, evaluation_filename(evaluation),
+                        docx_url=reverse("evaluation:evaluation_report_docx", args=[evaluation.pk]))
 
 
 @login_required

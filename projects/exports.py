@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import ExportData, register_export
 from projects.filters import project_rows
+from projects.models import forecast_label
 
 
 @register_export("projects")
@@ -19,7 +20,8 @@ def project_export_data(user, params) -> ExportData:
     rows = (
         [
             p.name, p.branch.name, p.branch.batch, p.get_front_display(), p.field.name, p.get_status_display(),
-            p.get_light_display(), round(float(p.progress) * 100, 1), p.start_on, p.deadline, p.forecast_on,
+            p.get_light_display(), round(float(p.progress) * 100, 1), p.start_on, p.deadline,
+            forecast_label(p.forecast_state, p.forecast_on),
             str(p.lead_unit), p.dispatch_chief.get_full_name() if p.dispatch_chief_id else "",
             p.get_dispatch_cadence_display(),
         ]

@@ -5,12 +5,14 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from branches.models import Branch, Front, Light, Organization, WorkField
 from core.models import OwnedModel, TimeStampedModel
+from projects import lights
 
 
 class DispatchCadence(models.TextChoices):
@@ -59,6 +61,33 @@ IN_PROGRESS_STATUS = ProjectStatus.IN_PROGRESS
 # suspended project waits; the reminders stay quiet until it resumes).
 WORKING_STATUSES = frozenset({ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS})
 
+class ForecastState(models.TextChoices):
+    """What a project's forecast says (projects.lights decides; stored beside the light)."""
+
+    REACHED = lights.FORECAST_REACHED, _("Targets reached")
+    DATED = lights.FORECAST_DATED, _("Dated")
+    STALLED = lights.FORECAST_STALLED, _("Stalled")
+    NOT_ENOUGH_DATA = lights.FORECAST_NOT_ENOUGH_DATA, _("Not enough data yet")
+    FAR = lights.FORECAST_FAR, _("Not within the forecast horizon")
+    NONE = lights.FORECAST_NONE, _("No indicators")
+
+
+def forecast_label(state: str, forecast_on: datetime.date | None) -> str:
+    """The forecast in words, the same on every page and export that shows it (the project page,
+    the 调度长's cockpit, the project export; templates through ``{% forecast %}`` in
+    projects/templatetags/forecasts.py). An empty ``state`` is a project whose light was last
+    stored before the state was (the nightly refresh fills it): its date, if any, is all we know."""
+    if state == ForecastState.DATED or (not state and forecast_on):
+        return forecast_on.isoformat() if forecast_on else ""
+    if state == ForecastState.REACHED:
+        return gettext("Targets reached on %(on)s") % {"on": forecast_on.isoformat()} if forecast_on else gettext("Targets reached")
+    if state == ForecastState.FAR:
+        return gettext("At this pace: not done within %(n)s years.") % {"n": lights.FORECAST_HORIZON_DAYS // 365}
+    if state in ForecastState.values:
+        return str(ForecastState(state).label)
+    return "—"
+
+
 # Worst first: used to rank lights and to pick a branch's light from its projects'.
 LIGHT_SEVERITY = {Light.RED: 2, Light.YELLOW: 1, Light.GREEN: 0}
 
@@ -106,6 +135,8 @@ class Project(OwnedModel):
     light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
     progress = models.DecimalField(_("progress"), max_digits=5, decimal_places=4, default=0)
     forecast_on = models.DateField(_("forecast completion"), null=True, blank=True)
+    # What the forecast says (a date, or why there is none); stored with the light.
+    forecast_state = models.CharField(_("forecast"), max_length=20, choices=ForecastState.choices, blank=True)
     light_computed_at = models.DateTimeField(_("light computed at"), null=True, blank=True)
     # The day the current red spell began (empty when not red): the reminder sweep tells the
     # 调度长 once per spell, keyed by this date.

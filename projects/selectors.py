@@ -299,7 +299,7 @@ def project_page(project: Project, *, today: datetime.date | None = None, histor
 # ---------------------------------------------------------------- history
 # Columns that change on every refresh or say nothing to a reader.
 _HISTORY_SKIP = {
-    "id", "created_at", "updated_at", "created_by", "light", "progress", "forecast_on", "light_computed_at",
+    "id", "created_at", "updated_at", "created_by", "light", "progress", "forecast_on", "forecast_state", "light_computed_at",
     "project", "recorded_at",
 }
 

@@ -117,10 +117,12 @@ def projects_refresh_lights(projects, *, today: datetime.date | None = None) -> 
         old = project.light
         if project.status in CLOSED_STATUSES:
             result_light, progress, forecast = Light.GREEN, project.progress, project.forecast_on
+            forecast_state = project.forecast_state
         else:
             inputs = light_inputs(project, indicators[project.pk], milestones[project.pk], readings)
             result = compute_light(today=today_or_now, **inputs)
             result_light, progress, forecast = result.light, result.progress, result.forecast_on
+            forecast_state = result.forecast_state
         if result_light != Light.RED:
             red_since = None
         elif old == Light.RED and project.red_since:
@@ -128,9 +130,12 @@ def projects_refresh_lights(projects, *, today: datetime.date | None = None) -> 
         else:
             red_since = today_or_now
         project.light, project.progress, project.forecast_on = result_light, progress, forecast
+        project.forecast_state = forecast_state
         project.red_since, project.light_computed_at = red_since, now
         moves[project.pk] = (old, result_light)
-    Project.objects.bulk_update(projects, ["light", "progress", "forecast_on", "light_computed_at", "red_since"])
+    Project.objects.bulk_update(
+        projects, ["light", "progress", "forecast_on", "forecast_state", "light_computed_at", "red_since"]
+    )
     worst = branches_refresh_lights(p.branch_id for p in projects)
     for project in projects:
         if Project.branch.is_cached(project) and project.branch_id in worst:

@@ -184,6 +184,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
 # Excel exports up to this many rows are written in the request; larger ones by a Celery worker
 # (core.exports), with a progress page and a download link when done.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=3000)
+# The base .docx of every generated 公文 (GB/T 9704 page set-up and styles, core.gbdoc); a
+# department may point this at its own file (docs/deployment.md, "The document template").
+GBDOC_TEMPLATE = env.path("GBDOC_TEMPLATE", default=str(BASE_DIR / "templates" / "docx" / "gb9704.docx"))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -79,6 +79,10 @@ RESOLUTION_AWAITING_UNIT = frozenset(
 RESOLUTION_OPEN = RESOLUTION_AWAITING_UNIT | {ResolutionStatus.DONE}
 
 
+# Reported done (verified or not yet): what the figures and the dashboard count as done.
+RESOLUTION_DONE_STATUSES = frozenset({ResolutionStatus.DONE, ResolutionStatus.VERIFIED})
+
+
 class Resolution(TimeStampedModel):
     """A decision of a consultation: one owner unit, the resources it guarantees, a deadline."""
 

@@ -43,7 +43,12 @@ from mechanisms.dispatch.selectors import (
     overdue_instructions_q,
 )
 from mechanisms.dispatch.tickets import TicketThresholds, attach_ticket_colours, overdue_days
-from mechanisms.problems.models import ProblemAssignment, ProblemCase, ProblemStatus
+from mechanisms.problems.models import (
+    PROBLEM_RESOLVED_STATUSES,
+    ProblemAssignment,
+    ProblemCase,
+    ProblemStatus,
+)
 from mechanisms.requests.models import DecisionRequest, DecisionRequestStatus, Report, ReportStatus
 from mechanisms.weekly.models import WeeklyReport
 from mechanisms.weekly.rules import (
@@ -179,7 +184,7 @@ def liaison_home(user, *, today: datetime.date | None = None, thresholds: Ticket
     if unit is None:
         return LiaisonHome(today=today, unit=None, problems=[], instructions=[], resolutions=[])
 
-    problem_overdue = Q(deadline__lt=today) & ~Q(status__in=(ProblemStatus.RESOLVED, ProblemStatus.CLOSED))
+    problem_overdue = Q(deadline__lt=today) & ~Q(status__in=PROBLEM_RESOLVED_STATUSES)
     problems = list(
         ProblemCase.objects.filter(
             Q(responsible_unit_id=unit_id)

@@ -91,6 +91,11 @@ INSTRUCTION_AWAITING_ASSIGNEE = frozenset(
 INSTRUCTION_OPEN = INSTRUCTION_AWAITING_ASSIGNEE | {InstructionStatus.DONE}
 
 
+# Reported done (verified or not yet): what the figures and the dashboard count as done; whether
+# it was on time is the date it was reported done (``done_at``) against its deadline.
+INSTRUCTION_DONE_STATUSES = frozenset({InstructionStatus.DONE, InstructionStatus.VERIFIED})
+
+
 def acknowledge_alert_on(issued_on: datetime.date, deadline: datetime.date) -> datetime.date:
     """The first day on which more than 75 % of the time from issue to deadline has passed.
 

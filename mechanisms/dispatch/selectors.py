@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from branches.models import Branch, Membership, Organization, User
 from branches.roles import Role
@@ -382,3 +382,99 @@ def instruction_actions(instruction, user) -> dict[str, bool]:
         "verify": manage and InstructionStatus.VERIFIED in allowed,
         "return": manage and InstructionStatus.RETURNED in allowed,
     }
+
+
+# ---------------------------------------------------------------- the minutes (会议纪要)
+@dataclass
+class IndicatorOnDay:
+    name: str
+    unit: str
+    baseline: Decimal
+    target: Decimal
+    value: Decimal
+    light: str
+    progress: Decimal  # share of the way from baseline to target
+    elapsed: Decimal  # share of the project's time gone that day
+
+
+@dataclass
+class MinutesFacts:
+    """What the minutes of a recorded session say, read from the records."""
+
+    dispatch: Dispatch
+    chair: str
+    light: str
+    progress: Decimal
+    elapsed: Decimal
+    forecast_on: datetime.date | None
+    indicators: list[IndicatorOnDay]
+    sections: list[AgendaSection]
+    instructions: list[Instruction]
+
+
+def _value_on(indicator, readings) -> Decimal:
+    """An indicator's value on the session day: its last reading up to that day; the baseline when
+    every reading came later; its current value when it has no readings at all (set directly)."""
+    if readings:
+        return readings[-1].value
+    if indicator.has_later_readings:
+        return indicator.baseline
+    return indicator.current_value
+
+
+def dispatch_minutes_facts(dispatch: Dispatch) -> MinutesFacts:
+    """The facts of the minutes of ``dispatch`` (four queries):
+
+    * the project's light, progress and forecast **on the day the session was held**, by the
+      project light's own rule (projects.lights.compute_light) over the indicators the project
+      had then (created by the recording, or read by that day) with each one's last reading up
+      to that day, and the milestones, counted done if done by then;
+    * each indicator's figures that day, by the same rule;
+    * the agenda **as it was recorded** (the session's stored agenda);
+    * the instructions issued from the session, with unit, person and deadline."""
+    project = dispatch.project
+    day = dispatch.held_on
+    upto = IndicatorReading.objects.filter(recorded_on__lte=day).order_by("recorded_on", "id")
+    later = IndicatorReading.objects.filter(indicator=OuterRef("pk"), recorded_on__gt=day)
+    # An indicator was on the table if it existed when the session was recorded or has a reading
+    # by the session day (records entered afterwards with their own dates, as the demo's are).
+    known = Q(created_at__lte=dispatch.recorded_at) if dispatch.recorded_at else Q()
+    known |= Q(Exists(IndicatorReading.objects.filter(indicator=OuterRef("pk"), recorded_on__lte=day)))
+    indicators = list(
+        project.indicators.filter(known)
+        .annotate(has_later_readings=Exists(later))
+        .order_by("id")
+        .prefetch_related(Prefetch("readings", queryset=upto, to_attr="readings_upto"))
+    )
+    figures, rows = [], []
+    for indicator in indicators:
+        value = _value_on(indicator, indicator.readings_upto)
+        one = lights.IndicatorFigures(
+            baseline=indicator.baseline, target=indicator.target, current=value, weight=indicator.weight,
+            readings=tuple((r.recorded_on, r.value) for r in indicator.readings_upto),
+        )
+        figures.append(one)
+        result = lights.compute_light(start=project.start_on, deadline=project.deadline, today=day,
+                                      indicators=[one], milestones=[])
+        rows.append(IndicatorOnDay(
+            name=indicator.name, unit=indicator.unit, baseline=indicator.baseline, target=indicator.target,
+            value=value, light=result.light, progress=result.progress, elapsed=result.elapsed,
+        ))
+    milestones = [
+        lights.MilestoneFigures(due_on=m.due_on, done_on=m.done_on if m.done_on and m.done_on <= day else None)
+        for m in project.milestones.order_by("due_on", "id")  # the plan's dates, whenever entered
+    ]
+    overall = lights.compute_light(start=project.start_on, deadline=project.deadline, today=day,
+                                   indicators=figures, milestones=milestones)
+    chief = project.dispatch_chief
+    return MinutesFacts(
+        dispatch=dispatch,
+        chair=(chief.get_full_name() or chief.username) if chief else "",
+        light=overall.light,
+        progress=overall.progress,
+        elapsed=overall.elapsed,
+        forecast_on=overall.forecast_on,
+        indicators=rows,
+        sections=agenda_sections(dispatch.agenda),
+        instructions=list(dispatch_instructions(dispatch)),
+    )

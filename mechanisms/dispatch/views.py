@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.documents import docx_response, pdf_response
 from core.exports import export_response
 from core.views import referring_page
 from mechanisms.common.selectors import record_extras
@@ -30,6 +31,7 @@ from mechanisms.common.web import (
 from mechanisms.dispatch import selectors as sel
 from mechanisms.dispatch import services as dispatch_services
 from mechanisms.dispatch import tickets
+from mechanisms.dispatch.documents import minutes_document, minutes_filename
 from mechanisms.dispatch.filters import dispatch_rows, instruction_rows
 from mechanisms.dispatch.forms import (
     DispatchForm,
@@ -159,6 +161,33 @@ def dispatch_detail(request, pk):
     )
 
 
+def _recorded_dispatch(request, pk) -> Dispatch:
+    """A session the user may see, once recorded (a draft has no minutes: 404)."""
+    try:
+        dispatch = sel.dispatch_detail(user=request.user, pk=pk)
+    except Dispatch.DoesNotExist as exc:
+        raise Http404 from exc
+    if dispatch.status != DispatchStatus.RECORDED:
+        raise Http404
+    return dispatch
+
+
+@login_required
+def dispatch_minutes_docx(request, pk):
+    """The minutes (调度会议纪要) as a Word document, for whoever may see the session."""
+    dispatch = _recorded_dispatch(request, pk)
+    content = minutes_document(sel.dispatch_minutes_facts(dispatch)).to_bytes()
+    return docx_response(content, minutes_filename(dispatch))
+
+
+@login_required
+def dispatch_minutes_pdf(request, pk):
+    dispatch = _recorded_dispatch(request, pk)
+    content = minutes_document(sel.dispatch_minutes_facts(dispatch)).to_bytes()
+    return pdf_response(request, content, minutes_filename(dispatch),
+                        docx_url=reverse("mechanisms:dispatch_minutes_docx", args=[dispatch.pk]))
+
+
 @login_required
 def instruction_list(request):
     if want_export(request):
@@ -190,7 +219,7 @@ def instruction_create(request, dispatch_pk=None, project_pk=None):
     units = sel.instruction_unit_candidates(project)
     people = sel.instruction_person_candidates(project)
     initial = {"title": request.GET.get("title", "")[:120]}
-    form = InstructionForm(request.POST or None, units=units, people=people, initial=initial)
+    form = InstructionForm(request.POST or None, units=units, people=people, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             instruction = dispatch_services.instruction_issue(

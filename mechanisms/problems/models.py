@@ -57,6 +57,11 @@ PROBLEM_TRANSITIONS: dict[str, set[str]] = {
 PROBLEM_OPEN_STATUSES = (ProblemStatus.ANALYSED, ProblemStatus.ACCEPTED, ProblemStatus.OBJECTED)
 
 
+# The unit has resolved it (verified or not yet): what the figures, the dashboard and the desks
+# count as resolved. Everything else is still unresolved (reported ones included).
+PROBLEM_RESOLVED_STATUSES = frozenset({ProblemStatus.RESOLVED, ProblemStatus.CLOSED})
+
+
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY = "basically", _("Basically satisfied")

@@ -133,6 +133,19 @@ def first_reporting_week(formed_on: datetime.date | None) -> Week | None:
     return week if formed_on == week.start else week.next()
 
 
+def reporting_weeks(formed_on: datetime.date | None, ended_on: datetime.date) -> list[Week]:
+    """The weeks a branch formed on ``formed_on`` owed over its life up to ``ended_on`` (the day
+    it concluded, or today while it lives): from its first reporting week to the last week it was
+    still at work on Sunday — ended after that Sunday, as ``owes_report_q`` reads it through
+    ``branch_active_on_q``. No formation date: nothing can be counted."""
+    week = first_reporting_week(formed_on)
+    weeks = []
+    while week is not None and week.end < ended_on:
+        weeks.append(week)
+        week = week.next()
+    return weeks
+
+
 def owes_report(branch, week: Week) -> bool:
     """``branch`` (active) owes ``week``'s report."""
     return branch.formed_on is None or branch.formed_on <= week.start

@@ -107,6 +107,16 @@ def test_staff_finalize_an_evaluation_and_appraisals_and_download_the_priority_l
             appraisal=appraisal, grade="qualified" if appraisal.is_graded else "", conclusion="合格。", by=world.staff
         )
     page.reload()
+    # Nobody has written the others' self-assessments: finalize-all skips them and says why.
+    page.get_by_test_id("appraisals-finalize-ready").click()
+    expect(page.locator(".alert").filter(has_text="王强")).to_contain_text(
+        _zh("The member's self-assessment is missing (or record that they did not fill it in).")
+    )
+    assert Appraisal.objects.filter(branch=world.branch, status="open").count() == 4
+    services.appraisal_self_assess(appraisal=appraisals["张卫东"], text="带头冲锋，兑现承诺。", by=world.secretary)
+    for name in ("王强", "赵刚", "钱多"):
+        services.appraisal_self_assessment_waive(appraisal=appraisals[name], reason="已调离，无法联系。", by=world.staff)
+    page.reload()
     page.get_by_test_id("appraisals-finalize-ready").click()
     expect(page.locator(".alert-success")).to_be_visible()
     assert Appraisal.objects.filter(branch=world.branch, status="open").count() == 0

@@ -121,3 +121,20 @@ def test_the_excellent_cap_holds_in_the_admin(world, client_for, root):
     assert "At most 1 of this branch" in response.content.decode()
     appraisal.refresh_from_db()
     assert appraisal.grade == ""
+
+
+def test_the_admin_cannot_finalize_an_appraisal_without_a_self_assessment(world, client_for, root):
+    appraisal = world.appraisals["王强"]
+    change = url(models.Appraisal, "change", appraisal.pk)
+
+    response = client_for(root).post(
+        change,
+        {"role": "member", "served_from": appraisal.served_from.isoformat(), "served_to": "", "is_graded": "on",
+         "grade": "qualified", "conclusion": "合格", "status": "final", "self_assessment": "",
+         "branch_assessment": "好", "self_assessment_waiver_reason": ""},
+    )
+
+    assert response.status_code == 200  # the form again, with the reason
+    assert "The member&#x27;s self-assessment is missing" in response.content.decode()
+    appraisal.refresh_from_db()
+    assert appraisal.status == "open"

@@ -1,7 +1,8 @@
 """The objective figures against a hand-built history with known numbers.
 
-The branch lived from Monday 3 March to Sunday 30 March 2025: four report weeks (deadlines on the
-Fridays 7, 14, 21 and 28 March at 17:00)."""
+The branch lived from Monday 3 March to Monday 31 March 2025: it owed the reports of the four
+weeks it was at work in whole (ISO weeks 10 to 13, Monday 3 to Sunday 30 March; deadlines on the
+Fridays 7, 14, 21 and 28 March at 17:00), not that of week 14 (it concluded on its Monday)."""
 
 import datetime
 from decimal import Decimal
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from branches.models import Activity, ActivityKind
-from evaluation.figures import branch_figures, due_weeks
+from evaluation.figures import branch_figures
 from evaluation.models import Figure
 from mechanisms.models import (
     Consultation,
@@ -24,6 +25,7 @@ from mechanisms.models import (
     WeeklyReport,
     WeeklyReportStatus,
 )
+from mechanisms.weekly.rules import reporting_weeks
 from projects.models import Indicator, Project, ProjectStatus
 from tests.utils import count_queries
 
@@ -44,7 +46,7 @@ def history(org_tree, settings):
     settings.EVALUATION = {"ACTIVITIES_PER_MONTH": 4}
     o = org_tree
     branch = w.concluded_branch(committee=o["committee_a"], name="手工历史支部")
-    branch.formed_on, branch.concluded_on = D(2025, 3, 3), D(2025, 3, 30)
+    branch.formed_on, branch.concluded_on = D(2025, 3, 3), D(2025, 3, 31)
     branch.save()
 
     def project(name, status=ProjectStatus.COMPLETED):
@@ -72,7 +74,7 @@ def history(org_tree, settings):
     report(11, WeeklyReportStatus.REVIEWED, at(D(2025, 3, 14), 18), is_late=True)  # late
     report(12, WeeklyReportStatus.RETURNED, at(D(2025, 3, 20), 10))  # on time, returned later: still on time
     report(13, WeeklyReportStatus.DRAFT)  # never submitted
-    report(14, WeeklyReportStatus.SUBMITTED, at(D(2025, 4, 4), 9))  # after the branch concluded: not counted
+    report(14, WeeklyReportStatus.SUBMITTED, at(D(2025, 4, 4), 9))  # a week not due: counted apart
 
     def instruction(title, status, deadline, done_at=None):
         Instruction.objects.create(
@@ -111,24 +113,29 @@ def history(org_tree, settings):
     return branch
 
 
-def test_the_report_weeks_are_those_whose_deadline_falls_in_the_branchs_life(history):
-    weeks = due_weeks(D(2025, 3, 3), D(2025, 3, 30))
-
-    assert [w.iso_week for w in weeks] == [10, 11, 12, 13]
-    # Formed on a Saturday: that week's Friday deadline had passed already.
-    assert [w.iso_week for w in due_weeks(D(2025, 3, 8), D(2025, 3, 21))] == [11, 12]
+def test_the_weeks_due_are_the_weekly_duty_rules(history):
+    """The figure counts the weeks mechanisms.weekly.rules.reporting_weeks says were owed."""
+    assert [w.iso_week for w in reporting_weeks(D(2025, 3, 3), D(2025, 3, 31))] == [10, 11, 12, 13]
+    # Concluded on a Sunday: not at work on the last day of that week, so it is not owed.
+    assert [w.iso_week for w in reporting_weeks(D(2025, 3, 3), D(2025, 3, 30))] == [10, 11, 12]
+    # Formed on a Saturday: the duty starts with the next full week.
+    assert [w.iso_week for w in reporting_weeks(D(2025, 3, 8), D(2025, 3, 24))] == [11, 12]
+    # Formed and concluded within one week: nothing was due.
+    assert reporting_weeks(D(2025, 3, 4), D(2025, 3, 6)) == []
 
 
 def test_every_figure_against_the_hand_built_history(history):
     figures = branch_figures(history)
     v = figures.values
 
-    assert (figures.period_start, figures.period_end) == (D(2025, 3, 3), D(2025, 3, 30))
+    assert (figures.period_start, figures.period_end) == (D(2025, 3, 3), D(2025, 3, 31))
     # (2×1 + 1×0.5 + 1×0.75) / 4; the cancelled project's indicator does not count.
     ia = v[Figure.INDICATOR_ATTAINMENT]
     assert (ia.share, ia.numerator, ia.denominator) == (Decimal("0.8125"), 1, 3)
     wk = v[Figure.WEEKLY_ON_TIME]
+    # Weeks 10 and 12 on time, 11 late, 13 only a draft (missing); week 14's report was not due.
     assert (wk.share, wk.numerator, wk.denominator) == (Decimal("0.5000"), 2, 4)
+    assert wk.extra == {"late": 1, "missing": 1, "not_due": 1}
     ins = v[Figure.INSTRUCTIONS_ON_TIME]
     assert (ins.share, ins.numerator, ins.denominator) == (Decimal("0.5000"), 2, 4)
     pr = v[Figure.PROBLEMS_RESOLVED]
@@ -136,9 +143,9 @@ def test_every_figure_against_the_hand_built_history(history):
     assert pr.extra["median_days"] == "3.5"  # durations 2, 6 and 3.5 days
     rs = v[Figure.RESOLUTIONS_DONE]
     assert (rs.share, rs.numerator, rs.denominator, rs.extra["consultations"]) == (Decimal("0.5000"), 2, 4, 2)
-    # 28 days = one started month × 4 expected; 3 held.
+    # 29 days at work × 4 a month / 30 = 3.87, to the nearest: 4 due; 3 held.
     act = v[Figure.ACTIVITIES_HELD]
-    assert (act.share, act.numerator, act.denominator) == (Decimal("0.7500"), 3, 4)
+    assert (act.share, act.numerator, act.denominator, act.extra["days"]) == (Decimal("0.7500"), 3, 4, 29)
     # Mean of 0.5, 0.5, 0.75 and 0.5.
     assert v[Figure.MECHANISMS].share == Decimal("0.5625")
 
@@ -168,6 +175,24 @@ def test_a_branch_with_no_records_has_nothing_to_measure(org_tree):
     assert v[Figure.INSTRUCTIONS_ON_TIME].share is None
     assert v[Figure.MECHANISMS].share == Decimal("0.0000")  # only the weeks were measurable: none on time
     assert v[Figure.WEEKLY_ON_TIME].denominator > 0
+
+
+def test_a_branch_that_lived_one_day_owed_nothing(org_tree):
+    """Neither a report week nor an activity was due: nothing to measure, not 0 %."""
+    branch = w.concluded_branch(committee=org_tree["committee_a"])
+    branch.formed_on = branch.concluded_on = D(2025, 3, 5)
+    branch.save()
+    WeeklyReport.objects.create(
+        branch=branch, iso_year=2025, iso_week=10, week_start=D(2025, 3, 3), deadline=at(D(2025, 3, 7), 17),
+        status=WeeklyReportStatus.SUBMITTED, submitted_at=at(D(2025, 3, 5), 16),
+    )
+
+    v = branch_figures(branch).values
+
+    weekly, activities = v[Figure.WEEKLY_ON_TIME], v[Figure.ACTIVITIES_HELD]
+    assert (weekly.share, weekly.numerator, weekly.denominator, weekly.extra["not_due"]) == (None, 0, 0, 1)
+    assert (activities.share, activities.numerator, activities.denominator, activities.extra["days"]) == (None, 0, 0, 1)
+    assert v[Figure.MECHANISMS].share is None
 
 
 def test_figures_cost_six_queries_whatever_the_history(history, org_tree):

@@ -4,6 +4,7 @@
 import pytest
 from django.urls import reverse
 
+from core import gbdoc
 from evaluation.models import RubricItemKind
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,10 @@ def _cases(world):
             {"grade": "qualified", "conclusion": "合格"},
             {"leader": NO, "staff_b": NO, "secretary": NO, "member": NO, "staff": POSTED},
         ),
+        "appraisal_self_waive": (
+            "post", reverse("evaluation:appraisal_self_waive", args=[member_appraisal.pk]), {"reason": "已调离"},
+            {"leader": NO, "staff_b": NO, "secretary": NO, "member": NO, "stranger": NO, "liaison": NO, "staff": POSTED},
+        ),
         "appraisal_finalize": (
             "post", reverse("evaluation:appraisal_finalize", args=[member_appraisal.pk]), {},
             {"leader": NO, "staff_b": NO, "secretary": NO, "member": NO, "stranger": NO, "staff": POSTED},
@@ -126,6 +131,28 @@ def _cases(world):
             "get", reverse("evaluation:appraisal_pdf", args=[member_appraisal.pk]), None,
             {"member": OK, "other_member": NO, "staff_b": NO, "stranger": NO},
         ),
+        # ------------------------------------------------ the Word documents (公文) and the batch
+        "appraisal_docx": (
+            "get", reverse("evaluation:appraisal_docx", args=[member_appraisal.pk]), None,
+            {"staff": OK, "leader": OK, "secretary": OK, "member": OK, "other_secretary": NO, "other_member": NO,
+             "staff_b": NO, "stranger": NO, "liaison": NO},
+        ),
+        "appraisals_zip": (  # the holder is sent to the export job's page
+            "get", reverse("evaluation:appraisals_zip", args=[world.branch.pk]), None,
+            {"staff": POSTED, "leader": POSTED, "secretary": POSTED, "other_secretary": NO, "member": NO,
+             "staff_b": NO, "stranger": NO, "liaison": NO},
+        ),
+        "evaluation_report_docx": (
+            "get", reverse("evaluation:evaluation_report_docx", args=[ev.pk]), None, {**office_read, "staff_b": NO},
+        ),
+        "evaluation_report_docx_other_city": (
+            "get", reverse("evaluation:evaluation_report_docx", args=[b_ev.pk]), None,
+            {"staff": NO, "leader": NO, "staff_b": OK},
+        ),
+        "evaluation_report_pdf": (  # without LibreOffice the holder gets the explaining page (503)
+            "get", reverse("evaluation:evaluation_report_pdf", args=[ev.pk]), None,
+            {"staff": 503, "leader": 503, "secretary": NO, "member": NO, "stranger": NO, "liaison": NO, "staff_b": NO},
+        ),
     }
 
 
@@ -133,14 +160,18 @@ CASES = [
     "evaluation_list", "evaluation_export", "rubric_list", "priority_list", "priority_export", "evaluation_detail",
     "evaluation_detail_other_city", "evaluation_new", "evaluation_start", "scorecard_save", "adjustment_add",
     "adjustment_remove", "evaluation_finalize", "rubric_create", "rubric_edit", "rubric_edit_post", "appraisals_open",
-    "appraisals_finalize_ready", "appraisal_grade", "appraisal_grade_post", "appraisal_finalize", "appraisal_list",
+    "appraisals_finalize_ready", "appraisal_grade", "appraisal_grade_post", "appraisal_self_waive", "appraisal_finalize",
+    "appraisal_list",
     "appraisal_branch", "appraisal_branch_post", "appraisal_self", "appraisal_self_post", "my_appraisals",
-    "appraisal_print", "appraisal_pdf",
+    "appraisal_print", "appraisal_pdf", "appraisal_docx", "appraisals_zip", "evaluation_report_docx",
+    "evaluation_report_docx_other_city", "evaluation_report_pdf",
 ]
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_permission_matrix(world, client_for, name):
+def test_permission_matrix(world, client_for, name, monkeypatch):
+    # PDFs of Word documents: the checks do not need LibreOffice (the holder gets a 503 page without it).
+    monkeypatch.setattr(gbdoc, "soffice_path", lambda: None)
     method, url, data, expectations = _cases(world)[name]
 
     anonymous = getattr(client_for(None), method)(url, data or {})

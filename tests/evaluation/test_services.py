@@ -1,11 +1,12 @@
 """Rules of the services: rubrics, scoring, adjustments, finalizing, appraisals and the cap."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from branches.models import BranchStatus, MembershipRole
+from branches.models import Activity, ActivityKind, BranchStatus, MembershipRole
 from core.workflow import TransitionError
 from evaluation import services
 from evaluation.models import (
@@ -236,6 +237,38 @@ def test_the_conclusion_is_drafted_from_the_record(world):
     assert "包联10户" in conclusion  # the member's public commitment
 
 
+@pytest.mark.parametrize(
+    ("served_days", "activity_offsets", "joined", "line"),
+    [
+        # One day of service: no activity was due, none held.
+        (1, [], False, "任务期间未安排组织生活。"),
+        # 60 days: 2 due, none held.
+        (60, [], False, "其任职期间应开展组织生活2次，支部未开展。"),
+        # The branch held one while they served; they are not on it.
+        (60, [5], False, "其任职期间支部开展组织生活1次，没有其参加的记录。"),
+        # They took part: the sentence names the activity.
+        (60, [5], True, "承诺仪式"),
+    ],
+)
+def test_the_drafted_conclusion_says_what_was_due(world, served_days, activity_offsets, joined, line):
+    """Drafted in the department's language (Chinese), whatever the clicking user's."""
+    appraisal = world.appraisals["王强"]
+    appraisal.served_to = world.branch.concluded_on
+    appraisal.served_from = appraisal.served_to - datetime.timedelta(days=served_days - 1)
+    for offset in activity_offsets:
+        activity = Activity.objects.create(
+            branch=world.branch, kind=ActivityKind.THREE_SHOWS, title="承诺仪式",
+            held_on=appraisal.served_from + datetime.timedelta(days=offset),
+        )
+        if joined:
+            activity.participants.add(appraisal.person)
+
+    conclusion = services.draft_conclusion(appraisal)
+
+    assert line in conclusion
+    assert ("没有其参加的记录" in conclusion) == (bool(activity_offsets) and not joined)
+
+
 def test_only_the_member_writes_their_self_assessment(world):
     appraisal = world.appraisals["李娟"]
 
@@ -301,10 +334,19 @@ def test_a_final_appraisal_cannot_change_through_the_services(world):
 
 
 def test_finalize_ready_finalizes_the_complete_ones_only(world):
+    """李娟 wrote her self-assessment; 王强 did not and nobody recorded why: he is skipped with the
+    reason, and so are the three appraisals the branch has not assessed."""
+    services.appraisal_self_assess(appraisal=world.appraisals["李娟"], text="自评", by=world.member)
     for name in ("李娟", "王强"):
         services.appraisal_branch_assess(appraisal=world.appraisals[name], text="好", by=world.secretary)
         services.appraisal_grade(appraisal=world.appraisals[name], grade=AppraisalGrade.QUALIFIED, conclusion="好", by=world.staff)
 
-    done, left = services.appraisals_finalize_ready(branch=world.branch, by=world.staff)
+    done, skipped = services.appraisals_finalize_ready(branch=world.branch, by=world.staff)
 
-    assert (done, left) == (2, 3)
+    assert [a.person.name for a in done] == ["李娟"]
+    why = {row.appraisal.person.name: row.reasons for row in skipped}
+    assert sorted(why) == sorted(["王强", "张卫东", "赵刚", "钱多"])
+    assert why["王强"] == ["The member's self-assessment is missing (or record that they did not fill it in)."]
+    assert "The branch's assessment is missing." in why["赵刚"]
+    world.appraisals["王强"].refresh_from_db()
+    assert world.appraisals["王强"].status == AppraisalStatus.OPEN

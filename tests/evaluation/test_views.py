@@ -46,7 +46,9 @@ def test_scoring_page_shows_each_criterion_with_its_figure_and_suggested_score(w
 
     assert page.status_code == 200
     assert "Indicator attainment" in html and "80.0%" in html  # 180 of 225
-    assert "0 of 1 targets reached" in html
+    # Numerator / denominator, linked to the records behind the figure.
+    projects = f'href="{reverse("projects:project_list")}?branch={world.branch.pk}"'
+    assert f'{projects} data-testid="figure-link">Targets reached 0/1 indicators</a>' in html
     # Suggested 30 × 0.8 = 24.0, pre-filled into the evaluator's input.
     first = criteria(world.evaluation)[0]
     assert 'data-value="24.0"' in html

@@ -171,6 +171,12 @@ def score_all(evaluation, *, by, values):
 
 
 def complete_appraisal(appraisal, *, secretary, staff, grade="qualified", conclusion="表现良好。"):
+    appraisal.refresh_from_db()
+    if not appraisal.self_assessment:
+        if appraisal.person.user_id:
+            services.appraisal_self_assess(appraisal=appraisal, text="本人自评：履职尽责。", by=appraisal.person.user)
+        else:
+            services.appraisal_self_assessment_waive(appraisal=appraisal, reason="已调离，无法联系。", by=staff)
     services.appraisal_branch_assess(appraisal=appraisal, text="政治坚定，冲锋在前。", by=secretary)
     services.appraisal_grade(appraisal=appraisal, grade=grade if appraisal.is_graded else "", conclusion=conclusion, by=staff)
     return services.appraisal_finalize(appraisal=appraisal, by=staff)

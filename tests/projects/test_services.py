@@ -272,12 +272,14 @@ def test_the_stored_forecast_follows_the_readings(world):
     services.indicator_record_reading(
         indicator=indicator, value=Decimal("50"), by=world.staff, recorded_on=today() - datetime.timedelta(days=10)
     )
+    # One reading: no pace yet. The state is stored with the light, so every page says so.
+    assert (_reload(world.project).forecast_state, _reload(world.project).forecast_on) == ("not_enough_data", None)
     services.indicator_record_reading(indicator=indicator, value=Decimal("100"), by=world.staff)
     # The recent pace, between the two readings (the start is not a reading): 50 in 10 days →
     # 125 more take 25 days.
-    assert _reload(world.project).forecast_on == days(25)
+    assert (_reload(world.project).forecast_state, _reload(world.project).forecast_on) == ("dated", days(25))
     services.indicator_record_reading(indicator=indicator, value=Decimal("225"), by=world.staff)
-    assert _reload(world.project).forecast_on == today()
+    assert (_reload(world.project).forecast_state, _reload(world.project).forecast_on) == ("reached", today())
 
 
 # ---------------------------------------------------------------- milestones

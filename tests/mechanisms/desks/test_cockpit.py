@@ -1,6 +1,7 @@
 """The 调度长's cockpit and the unit liaison's home: what they show, in what order, and their
 query counts pinned and constant."""
 
+import pytest
 from django.urls import reverse
 
 from branches.models import Light, User
@@ -106,6 +107,30 @@ class TestCockpit:
         # A due session names its branch: two branches may both have a project called 征迁.
         due = body[body.index('data-testid="session-due"') :]
         assert world.project.branch.name in due[: due.index("</div>")]
+
+    @pytest.mark.parametrize(
+        ("state", "on", "shown"),
+        [
+            ("not_enough_data", None, "Not enough data yet"),
+            ("stalled", None, "Stalled"),
+            ("far", None, "At this pace: not done within 10 years."),
+            ("none", None, "No indicators"),
+            ("dated", 30, None),
+        ],
+    )
+    def test_the_forecast_says_what_the_project_page_says(self, world, client, state, on, shown):
+        """The stored forecast state, worded by the one tag (projects/templatetags/forecasts.py)."""
+        on = days(on) if on is not None else None
+        Project.objects.filter(pk=world.project.pk).update(forecast_state=state, forecast_on=on)
+        client.force_login(world.chief)
+
+        body = client.get(reverse("mechanisms:cockpit"), headers={"accept-language": "en"}).content.decode()
+
+        cell = body[body.index('data-testid="forecast"') :]
+        cell = cell[: cell.index("</dd>")]
+        assert f'data-forecast-state="{state}"' in cell
+        assert (shown or on.isoformat()) in cell
+        assert "no recent pace" not in body
 
     def test_query_count_is_pinned_and_constant(self, world, client):
         def fill(n):

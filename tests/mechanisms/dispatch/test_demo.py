@@ -2,10 +2,15 @@
 consultations with resolutions, idempotent."""
 
 import pytest
+from django.utils import translation
 
 from mechanisms.demo import dispatch as demo_dispatch
 from mechanisms.desks import selectors as sel
+from mechanisms.dispatch import selectors as dispatch_sel
+from mechanisms.dispatch.documents import minutes_document
+from mechanisms.dispatch.models import DispatchStatus
 from mechanisms.models import Consultation, Dispatch, Instruction, InstructionStatus, Resolution
+from tests.gbdoc_utils import open_docx
 from tests.mechanisms.dispatch_world import build_world, today
 
 
@@ -64,3 +69,23 @@ def test_a_later_day_adds_nothing(world):
     before = (Dispatch.objects.count(), Instruction.objects.count(), Consultation.objects.count())
     demo_dispatch.seed_demo(today=today() + datetime.timedelta(days=9))
     assert (Dispatch.objects.count(), Instruction.objects.count(), Consultation.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_every_recorded_session_of_the_demo_has_its_minutes(demo_history):
+    """The demo's sessions are back-dated: their projects' indicators, entered at seeding, count by
+    their readings up to the session day."""
+    sessions = list(
+        Dispatch.objects.filter(status=DispatchStatus.RECORDED)
+        .select_related("project", "project__dispatch_chief", "branch")
+        .order_by("held_on", "id")
+    )
+    assert len(sessions) > 20
+    for dispatch in sessions:
+        facts = dispatch_sel.dispatch_minutes_facts(dispatch)
+        if dispatch.project.indicators.filter(readings__recorded_on__lte=dispatch.held_on).exists():
+            assert facts.indicators, dispatch
+        assert facts.chair
+    with translation.override("zh-hans"):
+        doc = open_docx(minutes_document(dispatch_sel.dispatch_minutes_facts(sessions[-1])).to_bytes())
+    assert doc.paragraphs[0].text == f"{sessions[-1].project.name}推进调度会议纪要"

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('projects', '0003_dispatch_schedule_red_since'),
+        ('projects', '0004_project_forecast_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
