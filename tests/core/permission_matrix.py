@@ -164,4 +164,12 @@ NOT_REACHED: dict[str, str] = {
     "mechanisms:weeklyreport_problem_raise": "no such object in the shared world yet; per role in tests/mechanisms/ (each room's test_permissions / test_access)",
     "projects:milestone_done": "no such object in the shared world yet; per role in tests/projects/test_permissions.py",
     "projects:reading_create": "no such object in the shared world yet; per role in tests/projects/test_permissions.py",
+    "mechanisms:dispatch_minutes_docx": "no such object in the shared world yet; per role in tests/mechanisms/ (each room's test_permissions / test_access)",
+    "mechanisms:dispatch_minutes_pdf": "no such object in the shared world yet; per role in tests/mechanisms/ (each room's test_permissions / test_access)",
+    "evaluation:evaluation_report_docx": "no such object in the shared world yet; per role in tests/evaluation/test_permissions.py",
+    "evaluation:evaluation_report_pdf": "no such object in the shared world yet; per role in tests/evaluation/test_permissions.py",
+    "evaluation:appraisal_self_waive": "no such object in the shared world yet; per role in tests/evaluation/test_permissions.py",
+    "evaluation:appraisal_docx": "no such object in the shared world yet; per role in tests/evaluation/test_permissions.py",
+    "evaluation:appraisals_zip": "no such object in the shared world yet; per role in tests/evaluation/test_permissions.py",
+    "picker": "takes a picker kind the world does not name yet (branches/pickers.py; its own tests)",
 }
