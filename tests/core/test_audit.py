@@ -14,9 +14,11 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
+from simple_history.models import HistoricalRecords
 
 from branches.roles import Role
 from core.audit import audit_purge
+from core.documents import attachment
 from core.exports import export_job_run, export_start
 from core.models import AppendOnlyError, AuditAction, AuditEvent, ExportJobStatus
 
@@ -275,3 +277,17 @@ def test_the_purge_runs_every_night():
 
 def test_a_content_type_is_kept_for_a_log_entry_of_any_model():
     assert ContentType.objects.get_for_model(AuditEvent).model == "auditevent"
+
+
+def test_a_document_download_is_written_with_the_requests_user_and_address(rf, make_user):
+    user = make_user(username="chenming")
+    request = rf.get("/", REMOTE_ADDR=ADDRESS)
+    request.user = user
+    HistoricalRecords.context.request = request
+    try:
+        attachment(b"PK", "调度会纪要.docx", "application/octet-stream")
+    finally:
+        del HistoricalRecords.context.request
+
+    event = _one(AuditAction.DOWNLOAD)
+    assert (event.actor_id, event.ip_address, event.target_repr) == (user.pk, ADDRESS, "调度会纪要.docx")
