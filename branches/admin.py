@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import selectors
+from branches.forms import RoleCheckedUserChangeForm
 from branches.models import (
     Activity,
     ActivityAttachment,
@@ -26,6 +27,7 @@ from branches.models import (
     WeakLink,
     WorkField,
 )
+from branches.roles import Role
 from core.admin import VisibleOnlyAdmin
 
 
@@ -40,6 +42,10 @@ class JurisdictionAdmin(VisibleOnlyAdmin):
         if request.user.is_superuser:
             return kwargs
         model = db_field.related_model
+        if model is Organization and selectors.keeps_accounts(request.user):
+            # An account's organization is chosen from the whole tree by who keeps accounts.
+            kwargs["queryset"] = Organization.objects.all()
+            return kwargs
         narrowed = {
             Organization: selectors.visible_organizations,
             Person: selectors.visible_people,
@@ -79,6 +85,12 @@ class OrganizationAdmin(JurisdictionAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
 
+    def narrow_to_visible(self, user, qs):
+        # The system administrator reads the tree to place accounts (has only view permission).
+        if selectors.keeps_accounts(user):
+            return qs
+        return super().narrow_to_visible(user, qs)
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, JurisdictionAdmin):
@@ -93,11 +105,44 @@ class UserAdmin(DjangoUserAdmin, JurisdictionAdmin):
         (_("Organization"), {"fields": ("full_name", "organization", "phone")}),
     )
 
+    form = RoleCheckedUserChangeForm
+
+    def narrow_to_visible(self, user, qs):
+        # The system and security administrators keep every account (三员分立).
+        if selectors.keeps_accounts(user):
+            return qs
+        return super().narrow_to_visible(user, qs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        if selectors.has_role(request.user, Role.SECURITY_ADMIN):
+            # Roles and nothing else.
+            return ((None, {"fields": ("username", "full_name", "organization", "groups")}),)
+        if selectors.has_role(request.user, Role.SYSTEM_ADMIN):
+            # Accounts, never their roles: those are the security administrator's.
+            hidden = {"groups", "user_permissions", "is_superuser"}
+            return tuple(
+                (name, {**options, "fields": tuple(f for f in options["fields"] if f not in hidden)})
+                for name, options in fieldsets
+            )
+        return fieldsets
+
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser makes superusers or hands out model permissions.
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
+        if selectors.has_role(request.user, Role.SECURITY_ADMIN):
+            return ["username", "full_name", "organization"]
         return ["is_superuser", "user_permissions", "last_login", "date_joined"]
+
+    def has_change_permission(self, request, obj=None):
+        # Nobody but a superuser changes their own account here: a security administrator
+        # would otherwise give themselves the auditor's role (三员分立).
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(Person)
@@ -262,6 +307,6 @@ class BranchGrantAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
+        if request.user.is_superuser or selectors.has_role(request.user, Role.SECURITY_ADMIN):
             return qs
         return qs.filter(content_object__in=selectors.visible_branches(request.user))

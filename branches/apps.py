@@ -6,12 +6,19 @@ from django.utils.translation import gettext_lazy as _
 def ensure_role_groups(sender, **kwargs):
     """The six role groups exist after every migrate *and* after every flush (a flush empties
     the groups the data migration made, and tests flush between transactional tests)."""
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
 
-    from branches.roles import Role
+    from branches.roles import ADMINISTRATION_PERMISSIONS, Role
 
     for role in Role.values:
-        Group.objects.get_or_create(name=role)
+        group, _created = Group.objects.get_or_create(name=role)
+        if role in ADMINISTRATION_PERMISSIONS:
+            # 三员分立: exactly these model permissions, whatever was added by hand.
+            wanted = []
+            for label in ADMINISTRATION_PERMISSIONS[role]:
+                app_label, codename = label.split(".")
+                wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+            group.permissions.set(wanted)
 
 
 class BranchesConfig(AppConfig):

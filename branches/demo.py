@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from branches.demo_accounts import (
+    ADMINISTRATION_ACCOUNTS,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     OTHER_CITY_ACCOUNT,
@@ -919,6 +920,7 @@ def seed_accounts(orgs, plan: DemoPlan) -> dict[str, User]:
     """The six demo logins, the second city's login and a 调度长 login per supervising committee."""
     password_hash = None
     wanted = [a.username for a in DEMO_ACCOUNTS] + [OTHER_CITY_ACCOUNT.username] + list(plan.accounts)
+    wanted += [username for username, *_rest in ADMINISTRATION_ACCOUNTS]
     if User.objects.filter(username__in=wanted).count() < len(set(wanted)):
         # One hash for all: hashing is deliberately slow and the demo logins share a password.
         password_hash = make_password(DEMO_PASSWORD)
@@ -938,6 +940,12 @@ def seed_accounts(orgs, plan: DemoPlan) -> dict[str, User]:
         users[username] = _ensure_user(
             username, people[person_key].name, orgs[committee], None, password_hash, created
         )
+    for username, full_name, role, is_staff in ADMINISTRATION_ACCOUNTS:
+        user = _ensure_user(username, full_name, orgs["jj"], role, password_hash, created)
+        if user.is_staff != is_staff:
+            user.is_staff = is_staff
+            user.save(update_fields=["is_staff"])
+        users[username] = user
     return users
 
 
@@ -1072,6 +1080,8 @@ def account_lines() -> list[str]:
         lines.append(f"  {account.username:<12} {account.full_name:<4} {role:<10} {account.where}")
     chiefs = sorted({dispatch_chief_username(s.committee) for s in BRANCHES} - {"diaoduzhang"})
     lines.append(f"  另有各党（工）委（党组）调度长账号 {len(chiefs)} 个：{', '.join(chiefs[:4])} 等，密码相同。")
+    admins = "、".join(f"{username}（{full_name}）" for username, full_name, _role, _staff in ADMINISTRATION_ACCOUNTS)
+    lines.append(f"  三员账号：{admins}，密码相同，看不到党建业务数据。")
     return lines
 
 

@@ -70,3 +70,12 @@ DISPATCH_CHIEFS = {
 
 def dispatch_chief_username(committee_key: str) -> str:
     return DISPATCH_CHIEFS.get(committee_key) or "ddz_" + committee_key.removesuffix("_party")
+
+
+# 三员分立: the three administrators of the demo (docs/guide/administrators.md). They sit at the
+# city node but hold no Party role: they see no Party data. (username, full name, role, admin site)
+ADMINISTRATION_ACCOUNTS = [
+    ("xitong", "系统管理员", Role.SYSTEM_ADMIN, True),
+    ("anquan", "安全管理员", Role.SECURITY_ADMIN, True),
+    ("shenji", "审计员", Role.AUDITOR, False),
+]

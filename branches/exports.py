@@ -1,11 +1,14 @@
 """Excel exports of branches and the Party-member registry (found by core.exports' autodiscovery of each app's exports module;
 large ones run in the worker)."""
 
+import json
+
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import selectors
-from branches.filters import branch_filter_form, person_filter_form
+from branches.filters import audit_event_rows, branch_filter_form, person_filter_form
 from branches.importing import COLUMNS
 from branches.models import Gender
 from branches.selectors import is_office_user
@@ -77,10 +80,33 @@ def person_export_data(user, params) -> ExportData:
             yes if p.is_probationary else no,
             p.work_unit.name,
             p.post,
-            p.phone,
+            selectors.personal_value(user, p.phone),
             p.user.username if p.user_id else "",
             p.active_branch_count,
         ]
         for p in people.iterator(chunk_size=2000)
     )
     return ExportData(_("Party members"), headers, rows, people.count, {6: 30})
+
+
+@register_export("audit_events")
+def audit_export_data(user, params) -> ExportData:
+    """The audit trail as the auditor filtered it (nobody else has rows: the page is a 404 too)."""
+    if not selectors.may_read_audit(user):
+        raise Http404
+    _form, events = audit_event_rows(user, params)
+    headers = [_("Time"), _("Event"), _("User name"), _("IP address"), _("Target type"), _("Target"), _("Rows"), _("Detail")]
+    rows = (
+        [
+            timezone.localtime(e.created_at).replace(tzinfo=None),
+            e.get_action_display(),
+            e.actor_username,
+            e.ip_address or "",
+            e.target_type,
+            e.target_repr,
+            e.rows,
+            json.dumps(e.detail, ensure_ascii=False) if e.detail else "",
+        ]
+        for e in events.iterator(chunk_size=2000)
+    )
+    return ExportData(_("Audit trail"), headers, rows, events.count, {1: 20, 8: 60})

@@ -2,7 +2,7 @@
 and its Excel export alike."""
 
 from branches import selectors
-from branches.forms import BranchFilterForm, PersonFilterForm
+from branches.forms import AuditFilterForm, BranchFilterForm, PersonFilterForm
 from branches.models import WorkField
 
 
@@ -21,3 +21,10 @@ def branch_filter_form(user, params):
 def person_filter_form(user, params):
     units = list(selectors.visible_organizations(user).order_by("path"))
     return PersonFilterForm(params or None, units=units)
+
+
+# ---------------------------------------------------------------- the audit trail
+def audit_event_rows(user, params):
+    form = AuditFilterForm(params or None)
+    filters, search = form.filters()
+    return form, selectors.audit_events(user=user, filters=filters, search=search)

@@ -4,6 +4,7 @@ never offer (or accept) an organization, person or chain outside the user's reac
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from branches.models import (
     WeakLink,
     WorkField,
 )
+from branches.roles import ADMINISTRATION_ROLES
 from branches.selectors import (
     linkable_users,
     person_search,
@@ -31,6 +33,7 @@ from branches.selectors import (
     visible_people,
 )
 from core.forms import BootstrapFormMixin, DateInput, PhoneField, upload_help
+from core.models import AuditAction
 from core.uploads import validate_upload
 from core.widgets import PickerSelect, PickerSelectMultiple
 
@@ -335,3 +338,37 @@ class WeakLinkForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, chain, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = ChainNode.objects.filter(chain=chain).order_by("position")
+
+
+class AuditFilterForm(BootstrapFormMixin, forms.Form):
+    """The GET form of the audit trail (审计员 only). Invalid values are ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    action = forms.ChoiceField(label=_("Event"), required=False, choices=BLANK + AuditAction.choices)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = _("User name, address or target")
+
+    def filters(self) -> tuple[dict, str]:
+        self.is_valid()
+        data = dict(getattr(self, "cleaned_data", {}) or {})
+        search = data.pop("q", "")
+        return {k: v for k, v in data.items() if v not in (None, "")}, search
+
+
+class RoleCheckedUserChangeForm(UserChangeForm):
+    """The admin's account form: an administration role (三员分立) is held alone — never two of
+    them, never one with a role of the Party work."""
+
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        names = {g.name for g in groups} if groups is not None else set()
+        administration = names & ADMINISTRATION_ROLES
+        if len(administration) > 1 or (administration and names - administration):
+            raise ValidationError(
+                _("The system administrator, the security administrator and the auditor each hold that role alone.")
+            )
+        return groups

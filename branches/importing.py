@@ -9,6 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from io import BytesIO
+from itertools import islice
 from zipfile import BadZipFile
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from branches.selectors import visible_organizations
 from branches.services import person_bulk_create
 from core.forms import PHONE_RE
 from core.xlsx import build_workbook
+from core.xlsx_guard import UnsafeWorkbook, check_xlsx
 
 # The template's columns, in order. The importer reads by position; the header row is only
 # used to find where the data starts.
@@ -43,6 +45,11 @@ COLUMNS = [
 ]
 COLUMN_INDEX = {name: i for i, (name, _label) in enumerate(COLUMNS)}
 MAX_ROWS = 5000
+# What the file may hold before it is parsed (core.xlsx_guard): <row> elements of any sheet
+# (empty formatted rows count too: Excel keeps them) and shared strings (the data's text and
+# the template's list of units).
+MAX_ROW_ELEMENTS = MAX_ROWS * 4
+MAX_SHARED_STRINGS = MAX_ROWS * (len(COLUMNS) + 2)
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -227,14 +234,26 @@ def parse_people_file(*, user, uploaded) -> ImportResult:
         }
         return result
     try:
+        # Limits first, on the zip and streamed XML (core.xlsx_guard): a shared-string bomb or a
+        # million rows is refused in a second, before openpyxl reads anything.
+        check_xlsx(uploaded, max_rows=MAX_ROW_ELEMENTS, max_strings=MAX_SHARED_STRINGS)
+    except UnsafeWorkbook as exc:
+        result.file_error = str(exc)
+        return result
+    try:
         uploaded.seek(0)
         # data_only=False: a formula cell reads as its "=…" text, so it can be refused below
-        # (with data_only=True it would read as whatever result Excel last cached).
+        # (with data_only=True it would read as whatever result Excel last cached). Read-only:
+        # rows are streamed; at most MAX_ROW_ELEMENTS of them are read.
         wb = load_workbook(uploaded, read_only=True, data_only=False)
-        rows = list(wb.worksheets[0].iter_rows(values_only=True, max_col=len(COLUMNS)))
-        wb.close()
-    except (BadZipFile, OSError, KeyError, ValueError, TypeError):
-        result.file_error = _("The file is not an Excel workbook (.xlsx). Download the template and fill it in.")
+        try:
+            sheet_rows = wb.worksheets[0].iter_rows(values_only=True, max_col=len(COLUMNS))
+            rows = list(islice(sheet_rows, MAX_ROW_ELEMENTS + 1))
+        finally:
+            wb.close()
+    except (BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError, AttributeError, SyntaxError):
+        # SyntaxError: ElementTree's ParseError (malformed XML in a part the guard does not read).
+        result.file_error = _("The file is damaged and cannot be read. Save it again in Excel and retry.")
         return result
     header = _find_header_row(rows)
     if header is None:

@@ -566,6 +566,9 @@ class BranchUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="user_grants")
 
+    # Grants given and taken (assign_perm / remove_perm) keep a history, as the audit trail does.
+    history = HistoricalRecords()
+
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("branch grant")
         verbose_name_plural = _("branch grants")

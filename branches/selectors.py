@@ -33,6 +33,8 @@ from branches.models import (
 )
 from branches.roles import JURISDICTION_ROLES, Role
 from core.context_processors import user_role_codes
+from core.masking import mask
+from core.models import AuditEvent
 
 
 def has_role(user, *roles) -> bool:
@@ -540,3 +542,53 @@ def chain_detail(*, user, pk) -> IndustrialChain:
 
 def chain_branches(*, user, chain) -> QuerySet[Branch]:
     return visible_branches(user).filter(chain=chain).order_by("batch", "name")
+
+
+# ---------------------------------------------------------------- the audit trail (审计员)
+def may_read_audit(user) -> bool:
+    """Only the auditor reads the audit trail: not a superuser, not the other administrators."""
+    return has_role(user, Role.AUDITOR)
+
+
+def audit_events(*, user, filters: dict | None = None, search: str = "") -> QuerySet[AuditEvent]:
+    """The audit events ``user`` may read with the list's filters (none for anyone but the auditor)."""
+    if not may_read_audit(user):
+        return AuditEvent.objects.none()
+    qs = AuditEvent.objects.all()
+    filters = filters or {}
+    if filters.get("action"):
+        qs = qs.filter(action=filters["action"])
+    if filters.get("date_from"):
+        qs = qs.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(created_at__date__lte=filters["date_to"])
+    if search:
+        qs = qs.filter(
+            Q(actor_username__icontains=search) | Q(target_repr__icontains=search) | Q(ip_address__startswith=search)
+            if _looks_like_address(search)
+            else Q(actor_username__icontains=search) | Q(target_repr__icontains=search)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def _looks_like_address(text: str) -> bool:
+    return bool(text) and all(ch in "0123456789abcdefABCDEF.:" for ch in text)
+
+
+def keeps_accounts(user) -> bool:
+    """The system or the security administrator: they see every account in the admin (and
+    nothing of the Party work on the site)."""
+    return has_role(user, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+
+
+# ---------------------------------------------------------------- personal data (个人信息保护)
+def may_see_personal_data(user) -> bool:
+    """Who manages people (department staff, and superusers) sees ID and phone numbers whole;
+    anyone else sees them masked (``core.masking.mask``) in lists, pages and exports."""
+    return can_write_jurisdiction(user)
+
+
+def personal_value(user, value) -> str:
+    if value in (None, ""):
+        return ""
+    return str(value) if may_see_personal_data(user) else mask(value)

@@ -29,7 +29,10 @@ from branches.models import (
     WeakLink,
 )
 from branches.roles import Role
+from core.audit import record
+from core.exports import normalise_params
 from core.history import stamp_history
+from core.models import AuditAction
 from core.workflow import TransitionError
 
 # The one transition table of the branch lifecycle (DESIGN §3).
@@ -336,3 +339,14 @@ def weak_link_resolve(*, weak_link: WeakLink, by) -> WeakLink:
     stamp_history(weak_link, by=by, reason=_("Resolved"))
     weak_link.save()
     return weak_link
+
+
+# ---------------------------------------------------------------- the audit trail
+def audit_read(*, request, params) -> None:
+    """The auditor's reading of the audit trail is itself audited (with the filters used)."""
+    record(AuditAction.AUDIT_READ, request=request, target=str(_("Audit trail")), detail={"filters": normalise_params(params)})
+
+
+def personal_data_viewed(*, request, person) -> None:
+    """Somebody who manages people opened a person's page with the numbers whole: audited."""
+    record(AuditAction.PERSONAL_DATA_VIEW, request=request, target=person, detail={"fields": ["phone"]})

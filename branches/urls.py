@@ -26,6 +26,7 @@ urlpatterns = [
     path("people/import/template/", views.person_import_template, name="person_import_template"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("chains/", views.chain_list, name="chain_list"),
     path("chains/<int:pk>/", views.chain_detail, name="chain_detail"),
     path("chains/<int:pk>/weak-links/add/", views.weaklink_add, name="weaklink_add"),

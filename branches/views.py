@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches import selectors, services
-from branches.filters import branch_filter_form, person_filter_form
+from branches.filters import audit_event_rows, branch_filter_form, person_filter_form
 from branches.forms import (
     ActivityForm,
     AttachmentForm,
@@ -355,7 +355,7 @@ def attachment_add(request, pk):
 @require_GET
 def attachment_download(request, pk):
     attachment = _get(selectors.visible_attachments(request.user), pk=pk)
-    return attachment_response(attachment)
+    return attachment_response(request, attachment)
 
 
 @login_required
@@ -393,6 +393,8 @@ def person_detail(request, pk):
         person = selectors.person_detail(user=request.user, pk=pk)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
+    if selectors.may_see_personal_data(request.user):
+        services.personal_data_viewed(request=request, person=person)
     return render(
         request,
         "branches/person_detail.html",
@@ -517,3 +519,25 @@ def weaklink_resolve(request, pk):
     else:
         messages.success(request, _("“%(title)s” marked resolved.") % {"title": weak_link.title})
     return redirect("branches:chain_detail", pk=weak_link.chain_id)
+
+
+# ---------------------------------------------------------------- the audit trail (审计员 only)
+AUDIT_PAGE_SIZE = 50
+
+
+@require_GET
+@login_required
+def audit_log(request):
+    """The security audit trail: the auditor reads and exports it; anyone else gets a 404. The
+    auditor's own reading is an event too."""
+    if not selectors.may_read_audit(request.user):
+        raise Http404
+    if request.GET.get("export") == "xlsx":
+        return export_response(request, "audit_events")
+    form, events = audit_event_rows(request.user, request.GET)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    services.audit_read(request=request, params=request.GET)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["export"] = "xlsx"
+    return render(request, "branches/audit_log.html", {"form": form, "page": page, "export_query": query.urlencode()})

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from branches.roles import Role
+from branches.roles import ADMINISTRATION_ROLES, PARTY_ROLES, Role
 
-ALL_ROLES = frozenset(Role.values)
+ALL_ROLES = PARTY_ROLES
 OFFICE = frozenset({Role.DEPARTMENT_STAFF, Role.LEADER})
 
 
@@ -79,6 +79,7 @@ MENU = [
     MenuItem(_("Industrial chains"), "branches:chain_list", OFFICE, "bi-link-45deg"),
     MenuItem(_("Reminder log"), "mechanisms:reminder_log", frozenset({Role.DEPARTMENT_STAFF}), "bi-bell"),
     MenuItem(_("My commitments"), "branches:my_memberships", frozenset({Role.MEMBER}), "bi-person-check"),
+    MenuItem(_("Audit trail"), "branches:audit_log", frozenset({Role.AUDITOR}), "bi-shield-check"),
 ]
 
 
@@ -94,7 +95,9 @@ def menu_for(role_codes, *, is_superuser: bool = False) -> list:
     at least one such child (holding only those children)."""
 
     def allowed(item) -> bool:
-        return (is_superuser or bool(role_codes & item.roles)) and item.url is not None
+        # The audit trail is the auditor's alone (三员分立): not even a superuser's menu has it.
+        by_superuser = is_superuser and not item.roles <= ADMINISTRATION_ROLES
+        return (by_superuser or bool(role_codes & item.roles)) and item.url is not None
 
     entries = []
     for entry in MENU:
@@ -124,6 +127,9 @@ LANDING = [
     (Role.SECRETARY, ["mechanisms:secretary_home", "branches:branch_list"]),
     (Role.UNIT_LIAISON, ["mechanisms:liaison_home"]),
     (Role.MEMBER, ["branches:my_memberships", "branches:branch_list"]),
+    (Role.AUDITOR, ["branches:audit_log"]),
+    (Role.SYSTEM_ADMIN, ["admin:index"]),
+    (Role.SECURITY_ADMIN, ["admin:index"]),
 ]
 
 

@@ -7,7 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.encoding import escape_uri_path
 
+from core.audit import record
 from core.gbdoc import DocumentConversionError, docx_to_pdf
+from core.models import AuditAction
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -15,6 +17,8 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    # Every document downloaded is an audit event (the request comes from simple-history's middleware).
+    record(AuditAction.DOWNLOAD, target=filename, detail={"file": filename})
     return response
 
 

@@ -3,6 +3,7 @@
 
 from celery import shared_task
 
+from core.audit import audit_purge
 from core.exports import EXPORT_RUN, export_job_run
 
 
@@ -17,3 +18,9 @@ def ping(value: int) -> int:
 def export_run(job_id: int) -> None:
     """Write the workbook of one export job (core.exports)."""
     export_job_run(job_id=job_id)
+
+
+@shared_task(name="core.audit_purge")
+def audit_purge_task() -> int:
+    """Drop audit events older than AUDIT_RETENTION_DAYS (never under 180 days)."""
+    return audit_purge()

@@ -1,12 +1,14 @@
 """Attachments: checked by content and size, stored under random names, never served directly."""
 
 import os
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Accepted kinds, recognised by their first bytes (the browser's content type and the file's
 # name are both under the uploader's control and prove nothing).
@@ -58,6 +60,24 @@ def validate_upload(uploaded) -> tuple[str, str]:
     return content_type, extension
 
 
+# Extensions that name the same checked kind (a ".jpeg" stays ".jpeg").
+_SAME_KIND = {".jpg": {".jpg", ".jpeg"}}
+
+
+def safe_original_name(name: str, extension: str) -> str:
+    """The name a download is offered under: the uploader's name without folders, control or
+    direction characters (a right-to-left override can make "gnp.exe" read "exe.png"), and with
+    the extension of the kind the content was checked to be — a PNG uploaded as "page.html" is
+    offered as "page.png", a zip named "setup.exe" as "setup.zip"."""
+    base = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in {"Cc", "Cf"}).strip().lstrip(".")
+    stem, current = os.path.splitext(base)
+    if current.lower() in _SAME_KIND.get(extension, {extension}):
+        extension = current.lower()
+    stem = stem.strip() or "file"
+    return stem[: 255 - len(extension)] + extension
+
+
 def random_upload_path(instance, filename: str) -> str:
     """Store under a random name: the original name is kept in the row, never on disk."""
     extension = getattr(instance, "_stored_extension", "") or ""
@@ -74,6 +94,9 @@ class AttachmentBase(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
 
+    # Every concrete attachment keeps its change history (issue 13): who added or removed a file.
+    history = HistoricalRecords(inherit=True)
+
     class Meta:
         abstract = True
 
@@ -85,7 +108,7 @@ class AttachmentBase(models.Model):
         """An unsaved attachment for ``uploaded`` after checking it (raises ValidationError)."""
         content_type, extension = validate_upload(uploaded)
         attachment = cls(
-            original_name=os.path.basename(uploaded.name)[:255],
+            original_name=safe_original_name(uploaded.name, extension),
             content_type=content_type,
             size=uploaded.size,
             uploaded_by=uploaded_by,

@@ -9,7 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.audit import record
 from core.health import service_status
+from core.models import AuditAction
 
 
 @require_GET
@@ -84,8 +86,8 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {"back_url": referring_page(request)}, status=403)
 
 
-def attachment_response(attachment):
-    """Serve an attachment the caller has already checked the user may see."""
+def attachment_response(request, attachment):
+    """Serve an attachment the caller has already checked the user may see (and audit it)."""
     from django.http import FileResponse
 
     response = FileResponse(
@@ -95,4 +97,5 @@ def attachment_response(attachment):
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    record(AuditAction.DOWNLOAD, request=request, target=attachment, detail={"file": attachment.original_name})
     return response

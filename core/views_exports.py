@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.audit import record
 from core.exports import sync_max_rows
-from core.models import ExportJob, ExportJobStatus
+from core.models import AuditAction, ExportJob, ExportJobStatus
 from core.xlsx import XLSX_CONTENT_TYPE
 
 RECENT_JOBS = 20
@@ -62,4 +63,5 @@ def export_job_download(request, pk):
     content_type = "application/zip" if filename.endswith(".zip") else XLSX_CONTENT_TYPE
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    record(AuditAction.DOWNLOAD, request=request, target=job, rows=job.progress, detail={"export": job.name})
     return response

@@ -19,8 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Person
+from core.audit import record
 from core.documents import docx_response, pdf_response
-from core.exports import export_response
+from core.exports import audit_export, export_response
+from core.models import AuditAction
+from core.security import client_ip
 from core.xlsx import xlsx_response
 from evaluation import selectors, services
 from evaluation.conf import evaluation_config
@@ -523,6 +526,7 @@ def appraisal_pdf(request, pk):
     response = HttpResponse(content, content_type="application/pdf")
     filename = _("Party-spirit appraisal form") + f"-{appraisal.person.name}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    record(AuditAction.DOWNLOAD, request=request, target=appraisal, detail={"file": filename})
     return response
 
 
@@ -595,5 +599,9 @@ def priority_export(request):
     _require_office(request.user)
     _form, filters, entries = _priority(request)
     content = priority_workbook(entries, filters=filters, user=request.user)
+    audit_export(
+        user=request.user, name="priority_list", title=_("Priority list"), params=request.GET,
+        rows=len(entries), ip_address=client_ip(request),
+    )
     return xlsx_response(content, _("Priority list") + f"-{timezone.localdate():%Y%m%d}.xlsx")
 

@@ -275,6 +275,8 @@ class ProjectUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="user_grants")
 
+    history = HistoricalRecords()
+
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("project grant")
         verbose_name_plural = _("project grants")

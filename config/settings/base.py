@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.NoStoreMiddleware",
+    "core.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -119,9 +120,14 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    # Complexity, no reuse of the last PASSWORD_HISTORY; also keeps the history and audits the change.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.PasswordPolicyValidator", "OPTIONS": {"min_length": 8, "kinds": 3}},
 ]
+# A password expires after this many days (0: never); the last PASSWORD_HISTORY may not be reused.
+PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)
+PASSWORD_HISTORY = env.int("PASSWORD_HISTORY", default=5)
 # A refused CSRF check answers the product's own Chinese page (what happened, what to do next).
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_URL = "login"
@@ -242,7 +248,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.int("LIGHT_REFRESH_HOUR", default=6), minute=0),
         "options": {"expires": 3 * 60 * 60},
     },
+    # The security audit trail keeps AUDIT_RETENTION_DAYS (core.audit: never under 180).
+    "audit-purge": {
+        "task": "core.audit_purge",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # Weekly report (周报) deadline in TIME_ZONE: weekday (0 = Monday) and time. Reports first
 # submitted after it are marked late; the reminders use it too.

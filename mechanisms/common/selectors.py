@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from branches.models import Branch, Membership, MembershipRole, User
-from branches.roles import Role
+from branches.roles import PARTY_ROLES, Role
 from branches.selectors import (
     branches_of_secretary,
     can_write_jurisdiction,
@@ -132,7 +132,7 @@ def may_add_to_records(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    writers = [role for role in Role if role != Role.LEADER]
+    writers = [role for role in PARTY_ROLES if role != Role.LEADER]
     return has_role(user, *writers) or not has_role(user, Role.LEADER)
 
 

@@ -59,4 +59,4 @@ def attachment_download(request, token):
         raise Http404
     # The file is served only to someone who may see the record it is attached to.
     get_visible_record(request.user, model._meta.model_name, attachment.record_id)
-    return attachment_response(attachment)
+    return attachment_response(request, attachment)

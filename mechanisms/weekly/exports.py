@@ -3,6 +3,7 @@ the worker)."""
 
 from django.utils.translation import gettext as _
 
+from branches.selectors import personal_value
 from core.exports import ExportData, register_export
 from mechanisms.weekly.filters import missing_report_rows, weekly_report_rows
 from mechanisms.weekly.models import WeeklyReportStatus
@@ -48,7 +49,7 @@ def weeklyreport_missing_export_data(user, params) -> ExportData:
     rows = (
         [
             week.code, b.name, b.batch, str(b.supervising_committee), b.secretary_name or "",
-            b.secretary_phone or "", _("Yes") if b.has_draft else _("No"),
+            personal_value(user, b.secretary_phone), _("Yes") if b.has_draft else _("No"),
         ]
         for b in branches.iterator(chunk_size=2000)
     )

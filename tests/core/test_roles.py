@@ -1,4 +1,4 @@
-"""The six role groups exist after migrate; guardian grants object permissions branch by branch."""
+"""The role groups exist after migrate; guardian grants object permissions branch by branch."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,9 +10,10 @@ from branches.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_the_six_role_groups_exist_after_migrate():
+def test_the_role_groups_exist_after_migrate():
     assert set(Role.values) == {
         "department_staff", "leader", "dispatch_chief", "secretary", "member", "unit_liaison",
+        "system_admin", "security_admin", "auditor",
     }
     assert set(Group.objects.filter(name__in=Role.values).values_list("name", flat=True)) == set(Role.values)
 

@@ -324,6 +324,18 @@ def test_every_demo_account_logs_in_and_lands_on_a_page(demo, client, username):
     assert response.context["user"] == account
 
 
+@pytest.mark.parametrize(("username", "lands_on"), [("xitong", "/admin/"), ("anquan", "/admin/"), ("shenji", "/branches/audit/")])
+def test_the_three_administrators_log_in_to_their_own_work(demo, client, username, lands_on):
+    account = user(username)
+    assert account.check_password(DEMO_PASSWORD)
+    assert username in demo
+    client.force_login(account)
+    response = client.get(reverse("home"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == lands_on
+    assert client.get(reverse("branches:person_list")).status_code == 404
+
+
 def test_office_accounts_see_the_whole_city_and_nothing_of_the_other(demo):
     for username in ("zuzhibu", "lingdao"):
         account = user(username)

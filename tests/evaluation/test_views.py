@@ -11,7 +11,7 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from branches.models import BranchStatus, Person
-from core.models import ExportJob
+from core.models import AuditAction, AuditEvent, ExportJob
 from evaluation import services
 from evaluation.models import Appraisal, AppraisalGrade, Evaluation, EvaluationStatus, RubricItemKind
 from projects.models import Indicator, Project
@@ -179,6 +179,8 @@ def test_priority_export_is_in_the_departments_layout(world, client_for):
         ("李娟", world.branch.name, "Excellent", "Excellent"),
     ]
     assert rows[0][8] == 95.0 and rows[1][10] == "冲锋在前，表现优异。"
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert (event.actor_id, event.rows, event.detail["export"]) == (world.staff.pk, 2, "priority_list")
 
 
 def test_priority_export_writes_formula_like_text_as_text(world, client_for):
@@ -334,6 +336,9 @@ def test_pdf_download_is_one_a4_page_with_the_font_embedded(world, client_for, t
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
+    # The form holds personal data: its download is in the audit trail.
+    event = AuditEvent.objects.get(action=AuditAction.DOWNLOAD)
+    assert (event.actor_id, event.target_id) == (world.staff.pk, str(appraisal.pk))
     if not shutil.which("pdfinfo"):
         pytest.skip("poppler-utils is not installed")
     path = tmp_path / "form.pdf"
