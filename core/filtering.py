@@ -1,0 +1,213 @@
+"""List filters on django-filter: one FilterSet per list, for the page and its Excel export alike.
+
+A list's FilterSet is built from the list's query parameters (a QueryDict, or the plain dict an
+export job stored) and the user — never from a request, so the worker that writes a large export
+rebuilds exactly the page's rows::
+
+    rows = ProjectFilterSet(params, user=user).qs      # the export
+    filterset = ProjectFilterSet(request.GET, user=request.user)
+    filterset.form, filterset.qs                         # the page
+
+What each FilterSet decides:
+
+- ``visible(user)``: the rows the user may see (the app's jurisdiction selector). Every filter
+  narrows these rows; none widens them.
+- the choices of its person, branch, project and unit filters (``picker``), each restricted to
+  what the user may see; an id outside them is a form error (in Chinese) and the filter is
+  ignored — never a 500, never a row from outside the user's reach.
+- ``select(filters, search)``: the rows, through the app's list selector, which holds the
+  lookups (one rule in one place: the selector's tests pin them).
+
+Invalid values are form errors that the page shows; the valid filters still apply (or none, for
+the lists that set ``all_or_nothing``), and the list still renders.
+
+``picker`` is the one place that chooses the widget of every person/branch/project/unit filter:
+``PICKER_WIDGET`` is swapped for a typeahead in one line.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapFormMixin, DateInput
+
+ALL = _("All")
+ANY = _("Any")
+SEARCH = _("Search")
+
+# The widget of every picker filter (see ``picker``): the one line to change for a typeahead.
+PICKER_WIDGET = forms.Select
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    """The form django-filter builds for a FilterSet: Bootstrap classes on every widget."""
+
+
+# ---------------------------------------------------------------- pickers
+class _PickerIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.rows()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.rows())
+
+
+class PickerField(forms.ModelChoiceField):
+    """A model choice whose rows are read once per form (one query for the options and the
+    validation alike); ``label_from_instance`` names a row as the list's filter shows it."""
+
+    iterator = _PickerIterator
+
+    def __init__(self, *args, label_from_instance=None, rows=None, **kwargs):
+        self._rows = None
+        self._label = label_from_instance
+        super().__init__(*args, **kwargs)
+        self._rows = rows  # the queryset's rows when the FilterSet has read them already
+
+    def _set_queryset(self, queryset):
+        self._rows = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._rows = self._rows  # the same queryset: the same rows
+        return result
+
+    def rows(self) -> list:
+        if self._rows is None:
+            self._rows = [] if self.queryset is None else list(self.queryset)
+        return self._rows
+
+    def label_from_instance(self, obj):
+        return self._label(obj) if self._label else super().label_from_instance(obj)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        for obj in self.rows():
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+    def has_changed(self, initial, data):
+        return str(initial or "") != str(data or "")
+
+
+class PickerFilter(django_filters.ModelChoiceFilter):
+    field_class = PickerField
+
+
+def picker(label, *, label_from_instance=None, empty_label=ALL, **kwargs) -> PickerFilter:
+    """A person/branch/project/unit filter: its rows are set per user by the FilterSet's
+    ``restrict`` (``self.limit(name, queryset)``), its widget is ``PICKER_WIDGET``."""
+    return PickerFilter(
+        label=label,
+        queryset=None,
+        empty_label=empty_label,
+        label_from_instance=label_from_instance,
+        widget=PICKER_WIDGET,
+        **kwargs,
+    )
+
+
+def choice_filter(label, choices=(), *, empty_label=ALL, **kwargs) -> django_filters.ChoiceFilter:
+    """A filter among fixed (or, set by ``restrict`` with ``self.choose``, per-user) choices."""
+    return django_filters.ChoiceFilter(label=label, choices=list(choices), empty_label=empty_label, **kwargs)
+
+
+def search_filter(label=SEARCH, *, placeholder=None, **kwargs) -> django_filters.CharFilter:
+    attrs = {"placeholder": placeholder} if placeholder else {}
+    return django_filters.CharFilter(label=label, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+
+def date_filter(label) -> django_filters.DateFilter:
+    return django_filters.DateFilter(label=label, widget=DateInput())
+
+
+def flag_filter(label) -> django_filters.Filter:
+    """A checkbox: ticked narrows the list, unticked leaves it alone."""
+    return django_filters.Filter(label=label, field_class=forms.BooleanField)
+
+
+def batch_choices(batches, *, named: bool = True) -> list[tuple[str, str]]:
+    if named:
+        return [(str(b), _("Batch %(n)s") % {"n": b}) for b in batches]
+    return [(str(b), str(b)) for b in batches]
+
+
+# ---------------------------------------------------------------- the FilterSet
+class ListFilterSet(django_filters.FilterSet):
+    """The base of every list's FilterSet: ``FilterSet(params, user=user)``."""
+
+    #: The query parameter of the free-text search (not a filter of the selector's).
+    search_param = "q"
+    #: Whether one invalid value drops every filter (the lists whose page always did so).
+    all_or_nothing = False
+
+    class Meta:
+        form = FilterForm
+
+    def __init__(self, data=None, *, user, **kwargs):
+        self.user = user
+        super().__init__(data or None, queryset=self.visible(user), **kwargs)
+        self.restrict(user)
+
+    # -------------------------------------------------------- what a list defines
+    def visible(self, user) -> QuerySet:
+        raise NotImplementedError
+
+    def restrict(self, user) -> None:
+        """Set the per-user choices (``limit`` and ``choose``) before the form is built."""
+
+    def select(self, filters: dict, search: str) -> QuerySet:
+        raise NotImplementedError
+
+    # -------------------------------------------------------- helpers for ``restrict``
+    def limit(self, name: str, queryset, *, rows=None, label=None) -> None:
+        """The rows filter ``name`` offers and accepts (``rows``: the queryset already read;
+        ``label``: how an option names a row, when it depends on the rows)."""
+        self.filters[name].queryset = queryset
+        if rows is not None:
+            self.filters[name].extra["rows"] = rows
+        if label is not None:
+            self.filters[name].extra["label_from_instance"] = label
+
+    def choose(self, name: str, choices) -> None:
+        self.filters[name].extra["choices"] = list(choices)
+
+    # -------------------------------------------------------- the rows
+    def values(self) -> tuple[dict, str]:
+        """(filters, search): the valid, non-empty values; model rows as their ids."""
+        if not self.is_bound:
+            return {}, ""
+        form = self.form
+        if not form.is_valid() and self.all_or_nothing:
+            return {}, ""
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+        search = (data.pop(self.search_param, "") or "").strip() if self.search_param else ""
+        filters = {k: (v.pk if isinstance(v, Model) else v) for k, v in data.items() if v not in (None, "", False)}
+        return filters, search
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter or search is in use (phones fold the filters away otherwise)."""
+        filters, search = self.values()
+        return bool(filters or search)
+
+    @property
+    def qs(self) -> QuerySet:
+        if not hasattr(self, "_qs"):
+            self._qs = self.select(*self.values())
+        return self._qs
