@@ -27,10 +27,10 @@ class BranchFilterSet(ListFilterSet):
     batch = choice_filter(_("Batch"), empty_label=NONE_PICKED)
     kind = choice_filter(_("Kind"), BranchKind.choices, empty_label=NONE_PICKED)
     front = choice_filter(_("Front"), Front.choices, empty_label=NONE_PICKED)
-    field = picker(_("Field"), label_from_instance=lambda f: f.name, empty_label=NONE_PICKED)
+    field = picker(_("Field"), kind="field", label_from_instance=lambda f: f.name, empty_label=NONE_PICKED)
     scope = choice_filter(_("Scope"), BranchScope.choices, empty_label=NONE_PICKED)
     status = choice_filter(_("Status"), BranchStatus.choices, empty_label=NONE_PICKED)
-    lead_unit = picker(_("Lead unit"), label_from_instance=lambda o: o.name, empty_label=NONE_PICKED)
+    lead_unit = picker(_("Lead unit"), kind="unit", label_from_instance=lambda o: o.name, empty_label=NONE_PICKED)
     light = choice_filter(_("Traffic light"), Light.choices, empty_label=NONE_PICKED)
 
     def visible(self, user):
@@ -49,7 +49,7 @@ class BranchFilterSet(ListFilterSet):
 # ---------------------------------------------------------------- people
 class PersonFilterSet(ListFilterSet):
     q = search_filter(placeholder=_("Name, phone or post"), max_length=100)
-    work_unit = picker(_("Work unit"), empty_label=NONE_PICKED)
+    work_unit = picker(_("Work unit"), kind="unit", empty_label=NONE_PICKED)
     gender = choice_filter(_("Gender"), Gender.choices, empty_label=NONE_PICKED)
     is_probationary = choice_filter(_("Probationary member"), YES_NO, empty_label=NONE_PICKED)
     serving = choice_filter(_("Serving in a branch"), YES_NO, empty_label=NONE_PICKED)

@@ -109,15 +109,17 @@ class PickerFilter(django_filters.ModelChoiceFilter):
     field_class = PickerField
 
 
-def picker(label, *, label_from_instance=None, empty_label=ALL, **kwargs) -> PickerFilter:
+def picker(label, *, kind: str, label_from_instance=None, empty_label=ALL, **kwargs) -> PickerFilter:
     """A person/branch/project/unit filter: its rows are set per user by the FilterSet's
-    ``restrict`` (``self.limit(name, queryset)``), its widget is ``PICKER_WIDGET``."""
+    ``restrict`` (``self.limit(name, queryset)``); its widget is ``PICKER_WIDGET``, marked
+    ``data-picker="<kind>"`` (branch, project, unit, person, field) for a typeahead to find its
+    endpoint."""
     return PickerFilter(
         label=label,
         queryset=None,
         empty_label=empty_label,
         label_from_instance=label_from_instance,
-        widget=PICKER_WIDGET,
+        widget=PICKER_WIDGET(attrs={"data-picker": kind}),
         **kwargs,
     )
 
@@ -136,9 +138,13 @@ def date_filter(label) -> django_filters.DateFilter:
     return django_filters.DateFilter(label=label, widget=DateInput())
 
 
-def flag_filter(label) -> django_filters.Filter:
+class FlagFilter(django_filters.Filter):
+    field_class = forms.BooleanField
+
+
+def flag_filter(label) -> FlagFilter:
     """A checkbox: ticked narrows the list, unticked leaves it alone."""
-    return django_filters.Filter(label=label, field_class=forms.BooleanField)
+    return FlagFilter(label=label)
 
 
 def batch_choices(batches, *, named: bool = True) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from branches.selectors import is_office_user
 from core.exports import ExportData, register_export
-from evaluation.filters import evaluation_rows, evaluation_state_label
+from evaluation.filters import EvaluationFilterSet, evaluation_state_label
 
 
 @register_export("evaluations")
@@ -14,7 +14,7 @@ def evaluation_export_data(user, params) -> ExportData:
     """The evaluation list's rows for ``user`` and the list's filters (core.exports builds the file)."""
     if not is_office_user(user):
         raise Http404  # the worker rebuilds the rows as the owner: the same check as the page
-    _form, branches = evaluation_rows(user, params)
+    branches = EvaluationFilterSet(params, user=user).qs
     headers = [
         _("Branch"), _("Batch"), _("Field"), _("Lead unit"), _("Secretary"), _("Concluded on"), _("Evaluation"),
         _("Evaluators"), _("Mean score"), _("Deductions"), _("Bonuses"), _("Veto"), _("Total"), _("Grade"), _("Finalized at"),

@@ -11,13 +11,13 @@ from projects.models import ProjectStatus
 class ProjectFilterSet(ListFilterSet):
     q = search_filter()
     batch = choice_filter(_("Batch"))
-    branch = picker(_("Branch"), label_from_instance=lambda b: b.name)
+    branch = picker(_("Branch"), kind="branch", label_from_instance=lambda b: b.name)
     front = choice_filter(_("Front"), Front.choices)
-    field = picker(_("Field"), label_from_instance=lambda f: f.name)
+    field = picker(_("Field"), kind="field", label_from_instance=lambda f: f.name)
     status = choice_filter(_("Status"), ProjectStatus.choices)
     light = choice_filter(_("Traffic light"), Light.choices)
-    lead_unit = picker(_("Lead unit"))
-    dispatch_chief = picker(_("Dispatch chief"), label_from_instance=lambda u: u.get_full_name())
+    lead_unit = picker(_("Lead unit"), kind="unit")
+    dispatch_chief = picker(_("Dispatch chief"), kind="person", label_from_instance=lambda u: u.get_full_name())
 
     def visible(self, user):
         return selectors.visible_projects(user)
