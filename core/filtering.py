@@ -30,6 +30,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.forms.models import ModelChoiceIterator
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, DateInput
@@ -154,6 +155,18 @@ def batch_choices(batches, *, named: bool = True) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- the FilterSet
+def _as_querydict(data):
+    """A QueryDict as it is; a plain dict (an export job's ``{key: [values]}`` or ``{key: value}``)
+    as the QueryDict of the same query string."""
+    if data is None or isinstance(data, QueryDict):
+        return data
+    query = QueryDict(mutable=True)
+    for key, values in dict(data).items():
+        query.setlist(key, [str(v) for v in (values if isinstance(values, (list, tuple)) else [values])])
+    query._mutable = False
+    return query
+
+
 class ListFilterSet(django_filters.FilterSet):
     """The base of every list's FilterSet: ``FilterSet(params, user=user)``."""
 
@@ -167,7 +180,7 @@ class ListFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *, user, **kwargs):
         self.user = user
-        super().__init__(data or None, queryset=self.visible(user), **kwargs)
+        super().__init__(_as_querydict(data) or None, queryset=self.visible(user), **kwargs)
         self.restrict(user)
 
     # -------------------------------------------------------- what a list defines

@@ -79,8 +79,8 @@ def test_the_page_and_its_export_hold_the_same_rows_for_the_same_filters(demo, n
     user = User.objects.get(username="zuzhibu")
     client = client_of(user)
     unfiltered_form, unfiltered = page_of(client, url_name, {})
-    for value in choices(unfiltered_form, field)[:6]:  # the first choice that leaves some rows
-        params = {field: value}
+    for picked in choices(unfiltered_form, field)[:6]:  # the first choice that leaves some rows
+        params = {field: picked}
         form, page = page_of(client, url_name, params)
         if page.paginator.count:
             break
@@ -140,12 +140,13 @@ def test_a_filterset_works_from_a_plain_dict_and_a_user_without_a_request(demo):
     user = User.objects.get(username="zuzhibu")
     branch = visible_projects(user).order_by("pk").first().branch
 
-    from_dict = ProjectFilterSet({"branch": [str(branch.pk)]}, user=user)
+    stored = ProjectFilterSet({"branch": [str(branch.pk)]}, user=user)  # an export job's JSON
+    plain = ProjectFilterSet({"branch": branch.pk}, user=user)
     from_querydict = ProjectFilterSet(QueryDict(f"branch={branch.pk}"), user=user)
 
-    assert from_dict.request is None
-    assert list(from_dict.qs) == list(from_querydict.qs)
-    assert {p.branch_id for p in from_dict.qs} == {branch.pk}
+    assert stored.request is None
+    assert list(stored.qs) == list(plain.qs) == list(from_querydict.qs)
+    assert {p.branch_id for p in stored.qs} == {branch.pk}
 
 
 def test_the_other_citys_filters_offer_none_of_jingjiangs_rows(demo):
