@@ -41,3 +41,6 @@ case $DATABASE_URL in postgres*) ;; *) echo "make bench needs PostgreSQL; DATABA
 
 echo "== reminder sweep at two sizes (BENCH_SCALES=${BENCH_SCALES:-0.1,1})"
 $PY tests/bench/bench_reminders.py
+
+echo "== typeahead pickers at ${BENCH_PICKER_PEOPLE:-200000} people"
+$PY tests/bench/bench_pickers.py

@@ -1,7 +1,6 @@
 """Forms of the "who" pages. Choices always come from the visibility selectors, so a form can
 never offer (or accept) an organization, person or chain outside the user's reach."""
 
-import re
 
 from django import forms
 from django.conf import settings
@@ -28,10 +27,10 @@ from branches.selectors import (
     visible_organizations,
     visible_people,
 )
-from core.forms import BootstrapFormMixin, DateInput
+from core.forms import BootstrapFormMixin, DateInput, PhoneField, upload_help
 from core.uploads import validate_upload
+from core.widgets import PickerSelect, PickerSelectMultiple
 
-PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 BLANK = [("", "---------")]
 
 
@@ -63,7 +62,9 @@ class BranchForm(BootstrapFormMixin, forms.ModelForm):
             "goal": forms.Textarea(attrs={"rows": 3}),
             "formed_on": DateInput(),
             "planned_end_on": DateInput(),
-            "responsible_units": forms.SelectMultiple(attrs={"size": 8}),
+            "supervising_committee": PickerSelect(source="organizations"),
+            "lead_unit": PickerSelect(source="organizations"),
+            "responsible_units": PickerSelectMultiple(source="organizations"),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -126,31 +127,26 @@ class BranchTransitionForm(forms.Form):
 
 
 # ---------------------------------------------------------------- memberships
-class PersonPickWidget(forms.Select):
-    """A <select> that renders only a short pick list, not the whole registry."""
-
-
 class MembershipForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["person", "role", "joined_on"]
-        widgets = {"joined_on": DateInput(), "person": PersonPickWidget()}
+        widgets = {"joined_on": DateInput(), "person": PickerSelect(source="people")}
 
     def __init__(self, *args, user, search: str = "", **kwargs):
         kwargs.setdefault("initial", {}).setdefault("joined_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         person_field = self.fields["person"]
-        # Validation accepts anyone in the user's registry; the page lists only a short, searched
-        # subset (the registry may hold hundreds of thousands of people).
-        person_field.queryset = visible_people(user)
-        picks = person_search(user=user, search=search)
-        chosen = self.data.get(self.add_prefix("person")) if self.is_bound else None
-        if chosen and str(chosen).isdecimal() and not any(str(p.pk) == str(chosen) for p in picks):
-            picks = list(visible_people(user).select_related("work_unit").filter(pk=chosen)) + picks
-        person_field.widget.choices = BLANK + [(p.pk, f"{p.name} · {p.work_unit.name}") for p in picks]
-        if not self.is_bound and search and len(picks) == 1:
-            self.initial["person"] = picks[0].pk
-        person_field.help_text = _("Search above to find a Party member; at most 50 are listed.")
+        # Validation accepts anyone in the user's registry; the page renders only the chosen one
+        # and the picker searches the rest (the registry may hold hundreds of thousands).
+        person_field.queryset = visible_people(user).select_related("work_unit")
+        person_field.label_from_instance = lambda p: f"{p.name} · {p.work_unit.name}"
+        if not self.is_bound and search:
+            # A link that names somebody (?q=) arrives with them chosen when only one matches.
+            picks = person_search(user=user, search=search, limit=2)
+            if len(picks) == 1:
+                self.initial["person"] = picks[0].pk
+        person_field.help_text = _("Type a name to find a Party member in the registry.")
 
 
 # ---------------------------------------------------------------- Party life
@@ -218,7 +214,7 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
 
 
 class AttachmentForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), help_text=upload_help())
 
     def clean_file(self):
         return _check_uploads([self.cleaned_data["file"]])[0]
@@ -226,10 +222,17 @@ class AttachmentForm(BootstrapFormMixin, forms.Form):
 
 # ---------------------------------------------------------------- people
 class PersonForm(BootstrapFormMixin, forms.ModelForm):
+    phone = PhoneField(label=Person._meta.get_field("phone").verbose_name, required=False)
+
     class Meta:
         model = Person
         fields = ["name", "gender", "birth_date", "joined_party_on", "is_probationary", "work_unit", "post", "phone", "user"]
-        widgets = {"birth_date": DateInput(), "joined_party_on": DateInput()}
+        widgets = {
+            "birth_date": DateInput(),
+            "joined_party_on": DateInput(),
+            "work_unit": PickerSelect(source="organizations"),
+            "user": PickerSelect(source="linkable_users"),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,12 +240,6 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["user"].queryset = linkable_users(user=user, person=self.instance)
         self.fields["user"].required = False
         self.fields["user"].help_text = _("Optional: the login this Party member uses.")
-
-    def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
-        if phone and not PHONE_RE.match(phone):
-            raise ValidationError(_("Enter a valid phone number."))
-        return phone
 
     def clean(self):
         data = super().clean()

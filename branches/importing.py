@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from branches.models import Gender, Organization, Person
 from branches.selectors import visible_organizations
 from branches.services import person_bulk_create
+from core.forms import PHONE_RE
 from core.xlsx import build_workbook
 
 # The template's columns, in order. The importer reads by position; the header row is only
@@ -42,7 +43,6 @@ COLUMNS = [
 ]
 COLUMN_INDEX = {name: i for i, (name, _label) in enumerate(COLUMNS)}
 MAX_ROWS = 5000
-_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -328,7 +328,8 @@ def parse_people_file(*, user, uploaded) -> ImportResult:
             row_ok = False
             unit = None
         phone = _text(values["phone"])
-        if phone and not _PHONE.match(phone):
+        phone = re.sub(r"\s+", "", phone)
+        if phone and not PHONE_RE.match(phone):
             error(row_number, "phone", _("“%(value)s” is not a phone number.") % {"value": phone})
             row_ok = False
         post = _text(values["post"])

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config import views as site_views
 from core import views as core_views
+from core import views_pickers
 from core.forms import StyledPasswordChangeForm
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("mechanisms/", include("mechanisms.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("exports/", include("core.urls")),
+    path("pick/<slug:source>/", views_pickers.picker_options, name="picker"),
 ]
 
 handler400 = "core.views.error_400"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Front, WorkField
 from core.forms import BootstrapFormMixin, DateInput
+from core.widgets import PickerSelect, PickerSelectMultiple
 from projects import selectors
 from projects.models import Indicator, IndicatorReading, Milestone, Project, ProjectStatus
 
@@ -43,7 +44,9 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
             "goal": forms.Textarea(attrs={"rows": 3}),
             "start_on": DateInput(),
             "deadline": DateInput(),
-            "responsible_units": forms.SelectMultiple(attrs={"size": 6}),
+            "branch": PickerSelect(source="project_branches"),
+            "lead_unit": PickerSelect(source="project_units"),
+            "responsible_units": PickerSelectMultiple(source="project_units"),
         }
 
     def __init__(self, *args, user, creating: bool, **kwargs):
@@ -56,7 +59,7 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
                 required=False,
                 label=Project._meta.get_field("dispatch_chief").verbose_name,
                 help_text=_("A leader of the supervising Party committee; they will see this project and its branch."),
-                widget=forms.Select(attrs={"class": "form-select"}),
+                widget=PickerSelect(source="dispatch_chiefs"),
             )
         else:
             del self.fields["branch"]
@@ -64,7 +67,7 @@ class ProjectForm(BootstrapFormMixin, forms.ModelForm):
         units = selectors.unit_choices(user)
         self.fields["lead_unit"].queryset = units
         self.fields["responsible_units"].queryset = units
-        self.fields["responsible_units"].help_text = _("Hold Ctrl (or ⌘) to choose several.")
+        self.fields["responsible_units"].help_text = _("Type to add units; several may be chosen.")
         fields = WorkField.objects.filter(is_active=True)
         if self.instance.pk and self.instance.field_id:
             # A field retired from the list stays valid on the projects that already use it.
@@ -103,6 +106,7 @@ class DispatchChiefForm(BootstrapFormMixin, forms.Form):
         queryset=None,
         required=False,
         empty_label=_("— nobody —"),
+        widget=PickerSelect(source="dispatch_chiefs"),
         help_text=_("The previous dispatch chief loses access to this project (and its branch, unless they hold another project in it)."),
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, User
 from core.forms import BootstrapFormMixin, DateInput
+from core.widgets import PickerSelect
 from mechanisms.common.forms import UserChoiceField
 
 
@@ -38,13 +39,20 @@ class InstructionForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     content = forms.CharField(label=_("What is to be done"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     assignee_unit = forms.ModelChoiceField(
-        label=_("Assigned unit"), queryset=Organization.objects.none(), required=False
+        label=_("Assigned unit"), queryset=Organization.objects.none(), required=False,
+        widget=PickerSelect(source="instruction_units"),
     )
-    assignee_user = UserChoiceField(label=_("Assigned person"), queryset=User.objects.none(), required=False)
+    assignee_user = UserChoiceField(
+        label=_("Assigned person"), queryset=User.objects.none(), required=False,
+        widget=PickerSelect(source="instruction_people"),
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
 
-    def __init__(self, *args, units=None, people=None, **kwargs):
+    def __init__(self, *args, units=None, people=None, project=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if project is not None:
+            for name in ("assignee_unit", "assignee_user"):
+                self.fields[name].widget.params = {"project": project.pk}
         if units is not None:
             self.fields["assignee_unit"].queryset = units
         if people is not None:

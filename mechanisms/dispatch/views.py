@@ -192,7 +192,7 @@ def instruction_create(request, dispatch_pk=None, project_pk=None):
     units = sel.instruction_unit_candidates(project)
     people = sel.instruction_person_candidates(project)
     initial = {"title": request.GET.get("title", "")[:120]}
-    form = InstructionForm(request.POST or None, units=units, people=people, initial=initial)
+    form = InstructionForm(request.POST or None, units=units, people=people, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             instruction = dispatch_services.instruction_issue(

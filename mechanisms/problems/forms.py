@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin, DateInput
+from core.forms import BootstrapFormMixin, DateInput, PhoneField, upload_help
+from core.widgets import PickerSelect, PickerSelectMultiple
 from mechanisms.problems.models import (
     ProblemCategory,
     ProblemSeverity,
@@ -34,7 +35,7 @@ MANUAL_SOURCES = [
 class BranchPickForm(BootstrapFormMixin, forms.Form):
     """First step of raising a problem when the user may raise them for several branches."""
 
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None)
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, widget=PickerSelect(source="reporting_branches"))
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,7 +100,7 @@ class WhistleForm(BootstrapFormMixin, forms.Form):
 
     enterprise_name = forms.CharField(label=_("Enterprise"), max_length=120)
     enterprise_contact = forms.CharField(label=_("Contact person"), max_length=50)
-    enterprise_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+    enterprise_phone = PhoneField(label=_("Contact phone"), required=False)
     title = forms.CharField(label=_("What blocks the enterprise (in one line)"), max_length=120)
     description = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 5}),
@@ -114,7 +115,6 @@ class WhistleForm(BootstrapFormMixin, forms.Form):
         self.branch = branch
         self.fields["project"].queryset = branch_project_choices(branch)
         self.fields["category"].widget.attrs["class"] = "form-check-input"
-        self.fields["enterprise_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -136,9 +136,12 @@ class AnalyseForm(BootstrapFormMixin, forms.Form):
         label=_("Analysis conclusion"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the problem really is, what must be done, by whom."),
     )
-    responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None)
+    responsible_unit = forms.ModelChoiceField(
+        label=_("Responsible unit"), queryset=None, widget=PickerSelect(source="problem_units")
+    )
     co_units = forms.ModelMultipleChoiceField(
         label=_("Co-operating units"), queryset=None, required=False,
+        widget=PickerSelectMultiple(source="problem_units"),
         help_text=_("Each answers the responsible unit within its time limit."),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
@@ -151,7 +154,8 @@ class AnalyseForm(BootstrapFormMixin, forms.Form):
         units = unit_choices_for_branch(branch)
         self.fields["responsible_unit"].queryset = units
         self.fields["co_units"].queryset = units
-        self.fields["co_units"].widget.attrs["size"] = 6
+        for name in ("responsible_unit", "co_units"):
+            self.fields[name].widget.params = {"branch": branch.pk}
 
     def clean(self):
         data = super().clean()
@@ -172,7 +176,7 @@ class ResolveForm(BootstrapFormMixin, forms.Form):
     resolution = forms.CharField(label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 4}))
     evidence = forms.FileField(
         label=_("Evidence (optional)"), required=False,
-        help_text=_("A photo, a scanned document or a PDF that shows the result."),
+        help_text=upload_help(),
     )
 
 

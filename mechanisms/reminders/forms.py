@@ -54,4 +54,4 @@ class PreferenceForm(BootstrapFormMixin, forms.ModelForm):
 class NudgeForm(forms.Form):
     target = forms.ChoiceField(choices=[(NUDGE_WEEKLY, NUDGE_WEEKLY), (NUDGE_INSTRUCTION, NUDGE_INSTRUCTION)])
     pk = forms.IntegerField(min_value=1)
-    next = forms.CharField(required=False)
+    next = forms.CharField(required=False, max_length=500)

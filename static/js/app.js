@@ -26,6 +26,25 @@
     event.preventDefault();
     window.history.back();
   });
+  // A text area with a limit (core.forms: data-maxlength) counts as the user types; past the
+  // limit the count turns red. The server refuses the text then, and keeps it in the box.
+  function counter(area) {
+    var limit = parseInt(area.getAttribute("data-maxlength"), 10);
+    var out = document.createElement("div");
+    out.className = "form-text text-end char-counter";
+    out.setAttribute("aria-live", "polite");
+    area.insertAdjacentElement("afterend", out);
+    function update() {
+      var n = area.value.length;
+      out.textContent = n + " / " + limit;
+      out.classList.toggle("text-danger", n > limit);
+    }
+    area.addEventListener("input", update);
+    update();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("textarea[data-maxlength]").forEach(counter);
+  });
   // Destructive actions ask first: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var form = event.target;

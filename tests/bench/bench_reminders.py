@@ -52,6 +52,18 @@ def recreate_database():
     return bench
 
 
+def drop_database():
+    """Close Django's connections and drop the bench database (kept with ``BENCH_KEEP_DB=1``)."""
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    if os.environ.get("BENCH_KEEP_DB") != "1":
+        admin, _bench, name = database_urls()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 def setup_django(bench_url: str):
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from mechanisms.models import Dispatch, DispatchStatus, Instruction, InstructionStatus
 from tests.conftest import DESKTOP, PHONE
+from tests.e2e.pickers import pick
 from tests.mechanisms.dispatch_world import build_world, days, make_indicator, make_instruction, make_problem
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -97,7 +98,7 @@ def test_dispatch_journey(browser, browser_context_args, live_server, world, scr
     chief.get_by_test_id("issue-instruction").click()
     chief.fill("#id_title", "完成剩余40户入户评估")
     chief.fill("#id_content", "两周内完成评估并上报评估报告。")
-    chief.select_option("#id_assignee_unit", label="孤山镇")
+    pick(chief, "id_assignee_unit", "孤山镇")
     chief.fill("#id_deadline", days(14).isoformat())
     screenshot(chief, "instruction-form-desktop")
     chief.get_by_test_id("instruction-issue").click()

@@ -16,6 +16,7 @@ from branches.roles import Role
 from branches.services import branch_create, membership_appoint
 from projects.models import Project
 from tests.conftest import DESKTOP, PHONE
+from tests.e2e.pickers import pick
 from tests.projects.factories import work_field
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -96,9 +97,10 @@ def _build_project_through_pages(page, base, people, branch_pk) -> Project:
     page.fill("#id_deadline", _iso(30))
     page.select_option("#id_field", str(people["field"].pk))
     page.select_option("#id_front", Front.MAJOR_PROJECT)
-    page.select_option("#id_lead_unit", str(t["committee_a"].pk))
-    page.select_option("#id_responsible_units", [str(t["town_a"].pk), str(t["department_a"].pk)])
-    page.select_option("#id_dispatch_chief", str(people["chief"].pk))
+    pick(page, "id_lead_unit", t["committee_a"].name)
+    pick(page, "id_responsible_units", t["town_a"].name)
+    pick(page, "id_responsible_units", t["department_a"].name)
+    pick(page, "id_dispatch_chief", people["chief"].full_name)
     page.select_option("#id_dispatch_cadence", "weekly")
     _submit(page)
     project = Project.objects.get(name="过江通道征迁")
@@ -226,9 +228,10 @@ def test_staff_form_a_cross_department_branch_with_a_project_through_the_pages(
     page.select_option("#id_front", Front.MAJOR_PROJECT)
     page.select_option("#id_field", str(people["field"].pk))
     page.select_option("#id_scope", BranchScope.CROSS_DOMAIN)
-    page.select_option("#id_supervising_committee", str(t["committee_a"].pk))
-    page.select_option("#id_lead_unit", str(t["committee_a"].pk))
-    page.select_option("#id_responsible_units", [str(t["town_a"].pk), str(t["department_a"].pk)])
+    pick(page, "id_supervising_committee", t["committee_a"].name)
+    pick(page, "id_lead_unit", t["committee_a"].name)
+    pick(page, "id_responsible_units", t["town_a"].name)
+    pick(page, "id_responsible_units", t["department_a"].name)
     page.fill("#id_goal", "联合属地党委、工程建设方、供电等部门，28天完成225户搬迁户的征迁工作")
     page.fill("#id_formed_on", _iso(-30))
     page.fill("#id_planned_end_on", _iso(60))

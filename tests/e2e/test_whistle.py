@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from mechanisms.models import Notification, NotificationKind, ProblemCase, ProblemStatus, Satisfaction
 from tests.conftest import DESKTOP, PHONE
+from tests.e2e.pickers import pick
 from tests.mechanisms.problems_world import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -82,8 +83,8 @@ def test_enterprise_whistle_from_report_to_verified_close(live_server, browser, 
     form = page.locator('[data-testid="analyse-form"]')
     expect(form).to_be_visible()
     page.fill("#id_conclusion", "属供电方案审批环节堵点：由市自然资源和规划局牵头协调用地红线，国网靖江市供电公司配合出具供电方案，限期办结。")
-    page.select_option("#id_responsible_unit", str(w.land.pk))
-    page.select_option("#id_co_units", [str(w.power.pk)])
+    pick(page, "id_responsible_unit", w.land.name)
+    pick(page, "id_co_units", w.power.name)
     screenshot(page, "2-analyse-phone")
     _submit(page, "analyse-submit")
     problem.refresh_from_db()

@@ -200,7 +200,11 @@ class TestRaise:
     def test_staff_picks_a_branch_first(self, world, client_for):
         client = client_for(world.staff)
         body = client.get(reverse("mechanisms:problem_create")).content.decode()
-        assert 'data-testid="branch-pick"' in body and world.other_branch.name in body
+        # The branches come from the typeahead, not the page.
+        assert 'data-testid="branch-pick"' in body and 'data-picker-url="/pick/reporting_branches/"' in body
+        assert world.other_branch.name not in body
+        found = client.get(reverse("picker", args=["reporting_branches"]), {"q": world.other_branch.name[:4]}).json()
+        assert world.other_branch.pk in [row["value"] for row in found["results"]]
         body = client.get(reverse("mechanisms:problem_create"), {"branch": world.other_branch.pk}).content.decode()
         assert 'data-testid="problem-form"' in body
 
