@@ -30,17 +30,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.forms.models import ModelChoiceIterator
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin, DateInput
+from core.pickers import register_picker
+from core.widgets import PickerSelect
 
 ALL = _("All")
 ANY = _("Any")
 SEARCH = _("Search")
 
-# The widget of every picker filter (see ``picker``): the one line to change for a typeahead.
-PICKER_WIDGET = forms.Select
+# The widget of every picker filter (see ``picker``): a typeahead (core.widgets) that renders
+# only the chosen row and pages through the filter's rows at /pick/list_<kind>/?list=…&filter=….
+# ``forms.Select`` here renders every row instead.
+PICKER_WIDGET = PickerSelect
 
 
 class FilterForm(BootstrapFormMixin, forms.Form):
@@ -96,6 +100,8 @@ class PickerField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        if self._rows is None and isinstance(self.widget, PickerSelect):
+            return super().to_python(value)  # a typeahead: one row by its id, not every row
         key = self.to_field_name or "pk"
         for obj in self.rows():
             if str(getattr(obj, key)) == str(value):
@@ -109,18 +115,21 @@ class PickerField(forms.ModelChoiceField):
 class PickerFilter(django_filters.ModelChoiceFilter):
     field_class = PickerField
 
+    def __init__(self, *args, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
 
 def picker(label, *, kind: str, label_from_instance=None, empty_label=ALL, **kwargs) -> PickerFilter:
-    """A person/branch/project/unit filter: its rows are set per user by the FilterSet's
-    ``restrict`` (``self.limit(name, queryset)``); its widget is ``PICKER_WIDGET``, marked
-    ``data-picker="<kind>"`` (branch, project, unit, person, field) for a typeahead to find its
-    endpoint."""
+    """A person/branch/project/unit filter (``kind``: branch, project, unit, person, field): its
+    rows are set per user by the FilterSet's ``restrict`` (``self.limit(name, queryset)``); its
+    widget is ``PICKER_WIDGET``, pointed by the FilterSet at the ``list_<kind>`` source."""
     return PickerFilter(
         label=label,
+        kind=kind,
         queryset=None,
         empty_label=empty_label,
         label_from_instance=label_from_instance,
-        widget=PICKER_WIDGET(attrs={"data-picker": kind}),
         **kwargs,
     )
 
@@ -178,10 +187,17 @@ class ListFilterSet(django_filters.FilterSet):
     class Meta:
         form = FilterForm
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _LISTS[cls.__name__] = cls
+
     def __init__(self, data=None, *, user, **kwargs):
         self.user = user
         super().__init__(_as_querydict(data) or None, queryset=self.visible(user), **kwargs)
         self.restrict(user)
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, PickerFilter):
+                filter_.extra["widget"] = _picker_widget(self, name, filter_)
 
     # -------------------------------------------------------- what a list defines
     def visible(self, user) -> QuerySet:
@@ -230,3 +246,42 @@ class ListFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_qs"):
             self._qs = self.select(*self.values())
         return self._qs
+
+
+# ---------------------------------------------------------------- the typeahead's sources
+_LISTS: dict[str, type[ListFilterSet]] = {}
+
+# What a typeahead of each kind of picker searches.
+PICKER_SEARCH = {
+    "branch": ("name",),
+    "project": ("name",),
+    "unit": ("name",),
+    "field": ("name",),
+    "person": ("full_name", "username"),
+}
+
+
+def _picker_widget(filterset: ListFilterSet, name: str, filter_: PickerFilter):
+    if PICKER_WIDGET is PickerSelect:
+        return PickerSelect(source=f"list_{filter_.kind}", params={"list": type(filterset).__name__, "filter": name})
+    return PICKER_WIDGET
+
+
+def filter_rows(user, params) -> QuerySet:
+    """The rows the picker ``?filter=`` of the list ``?list=`` offers ``user``: the FilterSet's
+    own choices (so the typeahead never offers what the filter would refuse); anything else is a 404."""
+    filterset_class = _LISTS.get(params.get("list", ""))
+    if filterset_class is None or filterset_class.__subclasses__():
+        raise Http404
+    filter_ = filterset_class(None, user=user).filters.get(params.get("filter", ""))
+    if not isinstance(filter_, PickerFilter) or filter_.queryset is None:
+        raise Http404
+    return filter_.queryset
+
+
+for _kind, _fields in PICKER_SEARCH.items():
+    register_picker(
+        f"list_{_kind}",
+        search=_fields,
+        label=(lambda u: u.get_full_name() or u.username) if _kind == "person" else str,
+    )(filter_rows)

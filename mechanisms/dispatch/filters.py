@@ -1,6 +1,7 @@
 """The FilterSets of 推进调度 (dispatch sessions and instructions): each page and its Excel export
 filter through the same one (core.filtering)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filtering import choice_filter, date_filter, flag_filter, picker
@@ -37,8 +38,8 @@ class InstructionFilterSet(RecordFilterSet):
     overdue = flag_filter(_("Overdue only"))
     open = flag_filter(_("Open only"))
 
-    def __init__(self, data=None, *, user, thresholds: TicketThresholds, **kwargs):
-        self.thresholds = thresholds
+    def __init__(self, data=None, *, user, thresholds: TicketThresholds | None = None, **kwargs):
+        self.thresholds = thresholds or TicketThresholds.on(timezone.localdate())
         super().__init__(data, user=user, **kwargs)
 
     def visible(self, user):

@@ -158,3 +158,17 @@ def test_the_other_citys_filters_offer_none_of_jingjiangs_rows(demo):
     offered |= {str(value) for value, _label in ProjectFilterSet(None, user=taixing).form.fields["branch"].choices}
 
     assert not offered & theirs
+
+
+def test_a_list_filters_typeahead_offers_only_what_the_filter_accepts(demo):
+    """The pickers page through the FilterSet's own choices (core.filtering.filter_rows)."""
+    jingjiang, taixing = User.objects.get(username="zuzhibu"), User.objects.get(username="taixing")
+    url = "/pick/list_branch/?list=ProjectFilterSet&filter=branch"
+
+    offered = {row["value"] for row in client_of(taixing).get(url).json()["results"]}
+    page = client_of(jingjiang).get(reverse("projects:project_list")).content.decode()
+
+    assert offered and not offered & set(visible_branches(jingjiang).values_list("pk", flat=True))
+    assert 'data-picker-url="/pick/list_branch/?list=ProjectFilterSet&amp;filter=branch"' in page
+    for bad in ("list=RecordFilterSet&filter=branch", "list=Nope&filter=branch", "list=ProjectFilterSet&filter=status"):
+        assert client_of(jingjiang).get(f"/pick/list_branch/?{bad}").status_code == 404
