@@ -22,7 +22,8 @@ Invalid values are form errors that the page shows; the valid filters still appl
 the lists that set ``all_or_nothing``), and the list still renders.
 
 ``picker`` is the one place that chooses the widget of every person/branch/project/unit filter:
-``PICKER_WIDGET`` is swapped for a typeahead in one line.
+``PICKER_WIDGET``, the typeahead of ``core.widgets``, which pages through the FilterSet's own
+choices at ``/pick/list_<kind>/`` (``filter_rows``).
 """
 
 import django_filters
