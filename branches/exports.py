@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import selectors
-from branches.filters import audit_event_rows, branch_filter_form, person_filter_form
+from branches.filters import AuditEventFilterSet, BranchFilterSet, PersonFilterSet
 from branches.importing import COLUMNS
 from branches.models import Gender
 from branches.selectors import is_office_user
@@ -18,9 +18,7 @@ from core.exports import ExportData, register_export
 @register_export("branches")
 def branch_export_data(user, params) -> ExportData:
     """The branch list's rows for ``user`` and the list's filters (core.exports builds the file)."""
-    form = branch_filter_form(user, params)
-    filters, search = form.filters()
-    branches = selectors.branch_list(user=user, filters=filters, search=search)
+    branches = BranchFilterSet(params, user=user).qs
     headers = [
         _("Name"),
         _("Batch"),
@@ -66,9 +64,7 @@ def person_export_data(user, params) -> ExportData:
     """The party-member list's rows for ``user`` and the list's filters."""
     if not is_office_user(user):
         raise Http404  # the worker rebuilds the rows as the owner: the same check as the page
-    form = person_filter_form(user, params)
-    filters, search = form.filters()
-    people = selectors.person_list(user=user, filters=filters, search=search)
+    people = PersonFilterSet(params, user=user).qs
     yes, no = _("Yes"), _("No")
     headers = [label for _name, label in COLUMNS] + [_("Login"), _("Serving in branches")]
     rows = (
@@ -94,7 +90,7 @@ def audit_export_data(user, params) -> ExportData:
     """The audit trail as the auditor filtered it (nobody else has rows: the page is a 404 too)."""
     if not selectors.may_read_audit(user):
         raise Http404
-    _form, events = audit_event_rows(user, params)
+    events = AuditEventFilterSet(params, user=user).qs
     headers = [_("Time"), _("Event"), _("User name"), _("IP address"), _("Target type"), _("Target"), _("Rows"), _("Detail")]
     rows = (
         [

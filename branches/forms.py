@@ -13,12 +13,9 @@ from branches.models import (
     ActivityKind,
     Branch,
     BranchKind,
-    BranchScope,
     BranchStatus,
     ChainNode,
     Front,
-    Gender,
-    Light,
     Membership,
     Person,
     WeakLink,
@@ -33,7 +30,6 @@ from branches.selectors import (
     visible_people,
 )
 from core.forms import BootstrapFormMixin, DateInput, PhoneField, upload_help
-from core.models import AuditAction
 from core.uploads import validate_upload
 from core.widgets import PickerSelect, PickerSelectMultiple
 
@@ -130,33 +126,6 @@ class SecretaryBranchForm(BootstrapFormMixin, forms.ModelForm):
 class BranchTransitionForm(forms.Form):
     to = forms.ChoiceField(choices=BranchStatus.choices)
     reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class BranchFilterForm(BootstrapFormMixin, forms.Form):
-    """The GET form of the branch list. Invalid values are ignored, never an error page."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    batch = forms.ChoiceField(label=_("Batch"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=BLANK + BranchKind.choices)
-    front = forms.ChoiceField(label=_("Front"), required=False, choices=BLANK + Front.choices)
-    field = forms.ChoiceField(label=_("Field"), required=False)
-    scope = forms.ChoiceField(label=_("Scope"), required=False, choices=BLANK + BranchScope.choices)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=BLANK + BranchStatus.choices)
-    lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False)
-    light = forms.ChoiceField(label=_("Traffic light"), required=False, choices=BLANK + Light.choices)
-
-    def __init__(self, *args, batches=(), lead_units=(), work_fields=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["batch"].choices = BLANK + [(str(b), _("Batch %(n)s") % {"n": b}) for b in batches]
-        self.fields["lead_unit"].choices = BLANK + [(str(o.pk), str(o.name)) for o in lead_units]
-        self.fields["field"].choices = BLANK + [(str(f.pk), f.name) for f in work_fields]
-        self.fields["q"].widget.attrs["placeholder"] = _("Name, goal or lead unit")
-
-    def filters(self) -> tuple[dict, str]:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        search = data.pop("q", "") if data else ""
-        return {k: v for k, v in data.items() if v not in (None, "")}, search
 
 
 # ---------------------------------------------------------------- memberships
@@ -294,30 +263,6 @@ class PersonImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
 
-class PersonFilterForm(BootstrapFormMixin, forms.Form):
-    YES_NO = BLANK + [("yes", _("Yes")), ("no", _("No"))]
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    work_unit = forms.ChoiceField(label=_("Work unit"), required=False)
-    gender = forms.ChoiceField(label=_("Gender"), required=False, choices=BLANK + Gender.choices)
-    is_probationary = forms.ChoiceField(label=_("Probationary member"), required=False, choices=YES_NO)
-    serving = forms.ChoiceField(label=_("Serving in a branch"), required=False, choices=YES_NO)
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        base = min((u.depth for u in units), default=0)
-        self.fields["work_unit"].choices = BLANK + [(str(u.pk), _org_label(u, base)) for u in units]
-        self.fields["q"].widget.attrs["placeholder"] = _("Name, phone or post")
-
-    def filters(self) -> tuple[dict, str]:
-        self.is_valid()
-        data = dict(getattr(self, "cleaned_data", {}) or {})
-        search = data.pop("q", "")
-        if data.get("is_probationary") in ("yes", "no"):
-            data["is_probationary"] = data["is_probationary"] == "yes"
-        return {k: v for k, v in data.items() if v not in (None, "")}, search
-
-
 class CommitmentForm(BootstrapFormMixin, forms.Form):
     commitment = forms.CharField(
         label=_("My commitment"),
@@ -338,25 +283,6 @@ class WeakLinkForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, chain, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = ChainNode.objects.filter(chain=chain).order_by("position")
-
-
-class AuditFilterForm(BootstrapFormMixin, forms.Form):
-    """The GET form of the audit trail (审计员 only). Invalid values are ignored."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    action = forms.ChoiceField(label=_("Event"), required=False, choices=BLANK + AuditAction.choices)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = _("User name, address or target")
-
-    def filters(self) -> tuple[dict, str]:
-        self.is_valid()
-        data = dict(getattr(self, "cleaned_data", {}) or {})
-        search = data.pop("q", "")
-        return {k: v for k, v in data.items() if v not in (None, "")}, search
 
 
 class RoleCheckedUserChangeForm(UserChangeForm):

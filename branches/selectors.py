@@ -149,11 +149,11 @@ def branch_list(*, user, filters: dict | None = None, search: str = "") -> Query
 
 
 def branch_filter_choices(user) -> dict:
-    """Choices of the branch list's filters that depend on the data (two queries)."""
+    """Choices of the branch list's filters that depend on the data (batches read, lead units lazy)."""
     visible = visible_branches(user)
     batches = sorted(set(visible.order_by().values_list("batch", flat=True).distinct()))
     lead_units = Organization.objects.filter(pk__in=visible.order_by().values("lead_unit")).order_by("path")
-    return {"batches": batches, "lead_units": list(lead_units)}
+    return {"batches": batches, "lead_units": lead_units}
 
 
 def visible_people(user) -> QuerySet[Person]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches import selectors, services
-from branches.filters import audit_event_rows, branch_filter_form, person_filter_form
+from branches.filters import AuditEventFilterSet, BranchFilterSet, PersonFilterSet
 from branches.forms import (
     ActivityForm,
     AttachmentForm,
@@ -97,18 +97,16 @@ def _require_writer(user):
 @login_required
 @require_GET
 def branch_list(request):
-    form = branch_filter_form(request.user, request.GET)
-    filters, search = form.filters()
-    branches = selectors.branch_list(user=request.user, filters=filters, search=search)
+    filterset = BranchFilterSet(request.GET, user=request.user)
     query = _query_without_page(request)
     return render(
         request,
         "branches/branch_list.html",
         {
-            "form": form,
-            "page": _page(request, branches),
+            "form": filterset.form,
+            "page": _page(request, filterset.qs),
             "query": query,
-            "filtered": bool(filters or search),
+            "filtered": filterset.filtered,
             "can_create": selectors.can_write_jurisdiction(request.user),
         },
     )
@@ -362,17 +360,15 @@ def attachment_download(request, pk):
 @require_GET
 def person_list(request):
     _require_office(request.user)
-    form = person_filter_form(request.user, request.GET)
-    filters, search = form.filters()
-    people = selectors.person_list(user=request.user, filters=filters, search=search)
+    filterset = PersonFilterSet(request.GET, user=request.user)
     return render(
         request,
         "branches/person_list.html",
         {
-            "form": form,
-            "page": _page(request, people),
+            "form": filterset.form,
+            "page": _page(request, filterset.qs),
             "query": _query_without_page(request),
-            "filtered": bool(filters or search),
+            "filtered": filterset.filtered,
             "can_write": selectors.can_write_jurisdiction(request.user),
         },
     )
@@ -534,7 +530,8 @@ def audit_log(request):
         raise Http404
     if request.GET.get("export") == "xlsx":
         return export_response(request, "audit_events")
-    form, events = audit_event_rows(request.user, request.GET)
+    filterset = AuditEventFilterSet(request.GET, user=request.user)
+    form, events = filterset.form, filterset.qs
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     services.audit_read(request=request, params=request.GET)
     query = request.GET.copy()

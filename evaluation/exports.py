@@ -8,7 +8,7 @@ from branches.selectors import is_office_user
 from core.exports import DocumentBatch, ExportData, register_export
 from evaluation.briefings import exports as _briefing_exports  # noqa: F401  (registers "briefings")
 from evaluation.documents import appraisal_document, appraisal_filename
-from evaluation.filters import evaluation_rows, evaluation_state_label
+from evaluation.filters import EvaluationFilterSet, evaluation_state_label
 from evaluation.selectors import appraisal_branches, appraisal_list
 
 
@@ -17,7 +17,7 @@ def evaluation_export_data(user, params) -> ExportData:
     """The evaluation list's rows for ``user`` and the list's filters (core.exports builds the file)."""
     if not is_office_user(user):
         raise Http404  # the worker rebuilds the rows as the owner: the same check as the page
-    _form, branches = evaluation_rows(user, params)
+    branches = EvaluationFilterSet(params, user=user).qs
     headers = [
         _("Branch"), _("Batch"), _("Field"), _("Lead unit"), _("Secretary"), _("Concluded on"), _("Evaluation"),
         _("Evaluators"), _("Mean score"), _("Deductions"), _("Bonuses"), _("Veto"), _("Total"), _("Grade"), _("Finalized at"),

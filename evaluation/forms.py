@@ -7,9 +7,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import WorkField
-from core.forms import BootstrapFormMixin, DateInput
-from evaluation.models import AppraisalGrade, EvaluationGrade, Figure, RubricItemKind
+from core.forms import BootstrapFormMixin
+from evaluation.models import AppraisalGrade, Figure, RubricItemKind
 from evaluation.services import ItemData, validate_rubric_items
 
 
@@ -22,58 +21,6 @@ def apply_service_errors(form, error: ValidationError) -> None:
                 form.add_error(target, e)
     else:
         form.add_error(None, error)
-
-
-# ================================================================ lists
-class EvaluationFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    state = forms.ChoiceField(
-        label=_("Evaluation"),
-        required=False,
-        choices=[("", _("All")), ("awaiting", _("Awaiting evaluation")), ("in_progress", _("In progress")), ("final", _("Final"))],
-    )
-    batch = forms.TypedChoiceField(label=_("Batch"), required=False, coerce=int, empty_value=None)
-    field = forms.ModelChoiceField(label=_("Field"), required=False, queryset=WorkField.objects.all(), empty_label=_("All"))
-    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[("", _("All")), *EvaluationGrade.choices])
-
-    def __init__(self, *args, choices: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["batch"].choices = [("", _("All"))] + [(b, _("Batch %(n)s") % {"n": b}) for b in choices["batches"]]
-
-    def filters(self) -> tuple[dict, str]:
-        if not self.is_valid():
-            return {}, ""
-        data = dict(self.cleaned_data)
-        search = data.pop("q", "") or ""
-        if data.get("field") is not None:
-            data["field"] = data["field"].pk
-        return data, search.strip()
-
-
-class PriorityFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Name or branch"), required=False)
-    kind = forms.ChoiceField(
-        label=_("Who"),
-        required=False,
-        choices=[("", _("All")), ("secretary", _("Secretaries of Excellent branches")), ("member", _("Members appraised Excellent"))],
-    )
-    batch = forms.TypedChoiceField(label=_("Batch"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=_("Finalized from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Finalized until"), required=False, widget=DateInput())
-
-    def __init__(self, *args, choices: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["batch"].choices = [("", _("All"))] + [(b, _("Batch %(n)s") % {"n": b}) for b in choices["batches"]]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end of the period cannot be before its start."))
-        return cleaned
-
-    def filters(self) -> dict:
-        return dict(self.cleaned_data) if self.is_valid() else {}
 
 
 # ================================================================ evaluations

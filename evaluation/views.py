@@ -33,14 +33,13 @@ from evaluation.documents import (
     evaluation_document,
     evaluation_filename,
 )
-from evaluation.filters import evaluation_rows
+from evaluation.filters import EvaluationFilterSet, PriorityFilterSet
 from evaluation.forms import (
     AdjustmentForm,
     BranchAssessmentForm,
     EvaluationStartForm,
     FinalizeForm,
     GradeForm,
-    PriorityFilterForm,
     RubricForm,
     RubricItemFormSet,
     ScorecardForm,
@@ -68,7 +67,8 @@ def _flash(request, error: ValidationError):
 @login_required
 def evaluation_list(request):
     _require_office(request.user)
-    form, branches = evaluation_rows(request.user, request.GET)
+    filterset = EvaluationFilterSet(request.GET, user=request.user)
+    form, branches = filterset.form, filterset.qs
     page = Paginator(branches, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -575,9 +575,8 @@ def my_appraisals(request):
 
 # ================================================================ the priority list
 def _priority(request):
-    form = PriorityFilterForm(request.GET or None, choices=selectors.evaluation_filter_choices(request.user))
-    filters = form.filters() if form.is_bound else {}
-    return form, filters, selectors.priority_list(user=request.user, filters=filters)
+    filterset = PriorityFilterSet(request.GET, user=request.user)
+    return filterset.form, filterset.values()[0], filterset.qs
 
 
 @login_required

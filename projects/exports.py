@@ -4,14 +4,14 @@ large ones run in the worker)."""
 from django.utils.translation import gettext as _
 
 from core.exports import ExportData, register_export
-from projects.filters import project_rows
+from projects.filters import ProjectFilterSet
 from projects.models import forecast_label
 
 
 @register_export("projects")
 def project_export_data(user, params) -> ExportData:
     """The project list's rows for ``user`` and the list's filters (core.exports builds the file)."""
-    _form, projects = project_rows(user, params)
+    projects = ProjectFilterSet(params, user=user).qs
     headers = [
         _("Project"), _("Branch"), _("Batch"), _("Front"), _("Field"), _("Status"), _("Traffic light"),
         _("Progress (%)"), _("Start"), _("Deadline"), _("Forecast completion"), _("Lead unit"),

@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Front, Light, WorkField
+from branches.models import Front, WorkField
 from core.forms import BootstrapFormMixin, DateInput
 from core.widgets import PickerSelect, PickerSelectMultiple
 from projects import selectors
@@ -147,36 +147,3 @@ class MilestoneForm(BootstrapFormMixin, forms.ModelForm):
         model = Milestone
         fields = ["name", "due_on"]
         widgets = {"due_on": DateInput()}
-
-
-class ProjectFilterForm(BootstrapFormMixin, forms.Form):
-    """The list's GET filters; choices that depend on the data come from the selectors."""
-
-    q = forms.CharField(label=_("Search"), required=False)
-    batch = forms.TypedChoiceField(label=_("Batch"), required=False, coerce=int, empty_value=None)
-    branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int, empty_value=None)
-    front = forms.ChoiceField(label=_("Front"), required=False)
-    field = forms.TypedChoiceField(label=_("Field"), required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    light = forms.ChoiceField(label=_("Traffic light"), required=False)
-    lead_unit = forms.TypedChoiceField(label=_("Lead unit"), required=False, coerce=int, empty_value=None)
-    dispatch_chief = forms.TypedChoiceField(label=_("Dispatch chief"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, choices: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        every = [("", _("All"))]
-        self.fields["batch"].choices = every + [(b, _("Batch %(n)s") % {"n": b}) for b in choices["batches"]]
-        self.fields["branch"].choices = every + [(b.pk, b.name) for b in choices["branches"]]
-        self.fields["front"].choices = every + list(Front.choices)
-        self.fields["field"].choices = every + [(f.pk, f.name) for f in choices["fields"]]
-        self.fields["status"].choices = every + list(ProjectStatus.choices)
-        self.fields["light"].choices = every + list(Light.choices)
-        self.fields["lead_unit"].choices = every + [(o.pk, str(o)) for o in choices["lead_units"]]
-        self.fields["dispatch_chief"].choices = every + [(u.pk, u.get_full_name()) for u in choices["dispatch_chiefs"]]
-
-    def filters(self) -> tuple[dict, str]:
-        """(filters, search) for ``selectors.project_list``; invalid values are ignored."""
-        self.is_valid()
-        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        search = (data.pop("q", "") or "").strip()
-        return {k: v for k, v in data.items() if v not in (None, "")}, search

@@ -131,16 +131,15 @@ def project_list(*, user, filters: dict | None = None, search: str = "") -> Quer
 
 
 def project_filter_choices(user) -> dict:
-    """Choices of the list's filters that depend on the data: one query each, whatever the size."""
+    """Choices of the list's filters that depend on the data, among the projects ``user`` sees:
+    batches (a list, one query) and lazy querysets (one query each when the form reads them)."""
     visible = visible_projects(user).order_by()
     return {
         "batches": sorted(set(Branch.objects.filter(pk__in=visible.values("branch")).values_list("batch", flat=True))),
-        "branches": list(Branch.objects.filter(pk__in=visible.values("branch")).order_by("batch", "name")),
-        "fields": list(WorkField.objects.filter(pk__in=visible.values("field")).order_by("sort_order", "name")),
-        "lead_units": list(Organization.objects.filter(pk__in=visible.values("lead_unit")).order_by("path")),
-        "dispatch_chiefs": list(
-            User.objects.filter(pk__in=visible.values("dispatch_chief")).order_by("full_name", "username")
-        ),
+        "branches": Branch.objects.filter(pk__in=visible.values("branch")).order_by("batch", "name"),
+        "fields": WorkField.objects.filter(pk__in=visible.values("field")).order_by("sort_order", "name"),
+        "lead_units": Organization.objects.filter(pk__in=visible.values("lead_unit")).order_by("path"),
+        "dispatch_chiefs": User.objects.filter(pk__in=visible.values("dispatch_chief")).order_by("full_name", "username"),
     }
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import export_response
 from projects import lights, selectors, services
-from projects.filters import project_rows
+from projects.filters import ProjectFilterSet
 from projects.forms import (
     DispatchChiefForm,
     IndicatorForm,
@@ -28,13 +28,10 @@ from projects.models import Indicator, Milestone, Project
 PAGE_SIZE = 25
 
 
-def _filtered_projects(request):
-    return project_rows(request.user, request.GET)
-
-
 @login_required
 def project_list(request):
-    form, projects = _filtered_projects(request)
+    filterset = ProjectFilterSet(request.GET, user=request.user)
+    form, projects = filterset.form, filterset.qs
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_filters",
     "core",
     "branches",
     "projects",

@@ -109,11 +109,11 @@ def _count(model, fk: str, q: Q):
 
 
 def filter_choices(user, *, source: QuerySet) -> dict:
-    """Projects, branches and units named by the rows ``user`` may see (one query each)."""
+    """Projects and branches named by the rows ``user`` may see (lazy: one query each when read)."""
     source = source.order_by()
     return {
-        "projects": list(Project.objects.filter(pk__in=source.values("project")).order_by("name", "pk")),
-        "branches": list(Branch.objects.filter(pk__in=source.values("branch")).order_by("batch", "name", "pk")),
+        "projects": Project.objects.filter(pk__in=source.values("project")).order_by("name", "pk"),
+        "branches": Branch.objects.filter(pk__in=source.values("branch")).order_by("batch", "name", "pk"),
     }
 
 

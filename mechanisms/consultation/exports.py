@@ -1,16 +1,15 @@
 """Excel exports of consultations (found by core.exports through mechanisms/exports.py; large ones run in
 the worker)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import ExportData, register_export
-from mechanisms.consultation.filters import consultation_rows
+from mechanisms.consultation.filters import ConsultationFilterSet
 
 
 @register_export("consultations")
 def consultation_export_data(user, params) -> ExportData:
-    _form, rows = consultation_rows(user, params, timezone.localdate())
+    rows = ConsultationFilterSet(params, user=user).qs
     return ExportData(
         _("Consultations"),
         [_("Date"), _("Topic"), _("Branch"), _("Project"), _("Lead unit"), _("Status"),

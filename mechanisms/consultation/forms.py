@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Organization
 from core.forms import BootstrapFormMixin, DateInput
-from mechanisms.common.forms import _choices, _FilterForm
-from mechanisms.consultation.models import ConsultationStatus
 from projects.models import Project
 
 
@@ -80,15 +78,3 @@ class ResolutionForm(BootstrapFormMixin, forms.Form):
         if deadline < timezone.localdate():
             raise forms.ValidationError(_("The deadline cannot be in the past."))
         return deadline
-
-
-class ConsultationFilterForm(_FilterForm):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + ConsultationStatus.choices
-    )
-    unit = forms.ChoiceField(label=_("Unit"), required=False)
-    overdue = forms.BooleanField(label=_("With overdue resolutions"), required=False)
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = _choices(units)

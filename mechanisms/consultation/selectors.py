@@ -116,12 +116,10 @@ def consultation_list(
     )
 
 
-def consultation_unit_choices(source: QuerySet) -> list[Organization]:
+def consultation_unit_choices(source: QuerySet) -> QuerySet[Organization]:
     through = Consultation.participating_units.through
     ids = through.objects.filter(consultation__in=source.order_by().values("pk")).values("organization")
-    return list(
-        Organization.objects.filter(Q(pk__in=ids) | Q(pk__in=source.order_by().values("lead_unit"))).order_by("path")
-    )
+    return Organization.objects.filter(Q(pk__in=ids) | Q(pk__in=source.order_by().values("lead_unit"))).order_by("path")
 
 
 def consultation_detail(*, user, pk) -> Consultation:

@@ -30,7 +30,7 @@ from mechanisms.common.web import (
 )
 from mechanisms.consultation import selectors as sel
 from mechanisms.consultation import services as consultation_services
-from mechanisms.consultation.filters import consultation_rows
+from mechanisms.consultation.filters import ConsultationFilterSet
 from mechanisms.consultation.forms import ConsultationForm, HoldForm, ResolutionForm
 from mechanisms.consultation.models import (
     RESOLUTION_AWAITING_UNIT,
@@ -47,7 +47,8 @@ from projects.models import Project
 def consultation_list(request):
     if want_export(request):
         return export_response(request, "consultations")
-    form, rows = consultation_rows(request.user, request.GET, timezone.localdate())
+    filterset = ConsultationFilterSet(request.GET, user=request.user)
+    form, rows = filterset.form, filterset.qs
     return render(
         request,
         "mechanisms/consultation/consultation_list.html",

@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 
 from core.exports import ExportData, register_export
 from mechanisms.dispatch import tickets
-from mechanisms.dispatch.filters import dispatch_rows, instruction_rows
+from mechanisms.dispatch.filters import DispatchFilterSet, InstructionFilterSet
 from mechanisms.dispatch.tickets import TICKET_BLUE, TICKET_RED, TICKET_YELLOW
 
 
 @register_export("dispatches")
 def dispatch_export_data(user, params) -> ExportData:
-    _form, rows = dispatch_rows(user, params)
+    rows = DispatchFilterSet(params, user=user).qs
     return ExportData(
         _("Dispatch sessions"),
         [_("Held on"), _("Project"), _("Branch"), _("Location"), _("Attendees"), _("Status"),
@@ -30,7 +30,7 @@ def dispatch_export_data(user, params) -> ExportData:
 def instruction_export_data(user, params) -> ExportData:
     today = timezone.localdate()
     thresholds = tickets.TicketThresholds.on(today)
-    _form, rows = instruction_rows(user, params, thresholds)
+    rows = InstructionFilterSet(params, user=user, thresholds=thresholds).qs
     colour_names = {TICKET_RED: _("Red"), TICKET_YELLOW: _("Yellow"), TICKET_BLUE: _("Blue")}
     return ExportData(
         _("Instructions"),

@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Organization, User
 from core.forms import BootstrapFormMixin, DateInput
 from core.widgets import PickerSelect
-from mechanisms.common.forms import UserChoiceField, _choices, _FilterForm
-from mechanisms.dispatch.models import DispatchStatus, InstructionStatus
-from mechanisms.dispatch.tickets import TICKET_BLUE, TICKET_RED, TICKET_YELLOW
+from mechanisms.common.forms import UserChoiceField
 
 
 # ---------------------------------------------------------------- dispatch sessions
@@ -83,31 +81,3 @@ class ReturnForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
-
-
-class DispatchFilterForm(_FilterForm):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + DispatchStatus.choices)
-    held_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    held_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-
-
-COLOUR_CHOICES = [
-    ("", _("All")),
-    (TICKET_RED, _("Red: overdue")),
-    (TICKET_YELLOW, _("Yellow: behind")),
-    (TICKET_BLUE, _("Blue: deadline near")),
-]
-
-
-class InstructionFilterForm(_FilterForm):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + InstructionStatus.choices
-    )
-    assignee_unit = forms.ChoiceField(label=_("Unit"), required=False)
-    colour = forms.ChoiceField(label=_("Ticket colour"), required=False, choices=COLOUR_CHOICES)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    open = forms.BooleanField(label=_("Open only"), required=False)
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee_unit"].choices = _choices(units)

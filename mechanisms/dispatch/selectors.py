@@ -308,10 +308,8 @@ def instruction_list(
     )
 
 
-def instruction_unit_choices(source: QuerySet) -> list[Organization]:
-    return list(
-        Organization.objects.filter(pk__in=source.order_by().values("assignee_unit")).order_by("path")
-    )
+def instruction_unit_choices(source: QuerySet) -> QuerySet[Organization]:
+    return Organization.objects.filter(pk__in=source.order_by().values("assignee_unit")).order_by("path")
 
 
 # ---------------------------------------------------------------- details

@@ -32,7 +32,7 @@ from mechanisms.dispatch import selectors as sel
 from mechanisms.dispatch import services as dispatch_services
 from mechanisms.dispatch import tickets
 from mechanisms.dispatch.documents import minutes_document, minutes_filename
-from mechanisms.dispatch.filters import dispatch_rows, instruction_rows
+from mechanisms.dispatch.filters import DispatchFilterSet, InstructionFilterSet
 from mechanisms.dispatch.forms import (
     DispatchForm,
     InstructionForm,
@@ -49,7 +49,8 @@ from projects.selectors import visible_projects
 def dispatch_list(request):
     if want_export(request):
         return export_response(request, "dispatches")
-    form, rows = dispatch_rows(request.user, request.GET)
+    filterset = DispatchFilterSet(request.GET, user=request.user)
+    form, rows = filterset.form, filterset.qs
     return render(
         request,
         "mechanisms/dispatch/dispatch_list.html",
@@ -194,7 +195,8 @@ def instruction_list(request):
         return export_response(request, "instructions")
     today = timezone.localdate()
     thresholds = tickets.TicketThresholds.on(today)
-    form, rows = instruction_rows(request.user, request.GET, thresholds)
+    filterset = InstructionFilterSet(request.GET, user=request.user, thresholds=thresholds)
+    form, rows = filterset.form, filterset.qs
     page = page_of(request, rows)
     page.object_list = tickets.attach_ticket_colours(page.object_list, thresholds)
     for row in page.object_list:

@@ -1,21 +1,16 @@
 """Excel exports of problem cases (found by core.exports through mechanisms/exports.py; large ones run in
 the worker)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import ExportData, register_export
-from mechanisms.problems import selectors as sel
-from mechanisms.problems.filters import problem_filter_form
+from mechanisms.problems.filters import ProblemFilterSet
 
 
 @register_export("problems")
 def problem_export_data(user, params) -> ExportData:
     """The problem list's rows for ``user`` and the list's filters (core.exports builds the file)."""
-    today = timezone.localdate()
-    form = problem_filter_form(user, params)
-    filters, search = form.filters()
-    problems = sel.problem_list(user=user, filters=filters, search=search, today=today)
+    problems = ProblemFilterSet(params, user=user).qs
     headers = [
         _("No."), _("Title"), _("Branch"), _("Project"), _("Category"), _("Severity"), _("Source"),
         _("Enterprise"), _("Status"), _("Responsible unit"), _("Deadline"), _("Overdue"), _("Reported at"),

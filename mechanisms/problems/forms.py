@@ -9,7 +9,6 @@ from mechanisms.problems.models import (
     ProblemCategory,
     ProblemSeverity,
     ProblemSource,
-    ProblemStatus,
     Satisfaction,
 )
 from mechanisms.problems.selectors import (
@@ -31,34 +30,6 @@ MANUAL_SOURCES = [
     (ProblemSource.MEMBER, ProblemSource.MEMBER.label),
     (ProblemSource.DISPATCH, ProblemSource.DISPATCH.label),
 ]
-
-
-class ProblemFilterForm(BootstrapFormMixin, forms.Form):
-    """The GET form of the problem list. Invalid values are ignored, never an error page."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    branch = forms.ChoiceField(label=_("Branch"), required=False)
-    project = forms.ChoiceField(label=_("Project"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=BLANK + ProblemStatus.choices)
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=BLANK + ProblemCategory.choices)
-    severity = forms.ChoiceField(label=_("Severity"), required=False, choices=BLANK + ProblemSeverity.choices)
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=BLANK + ProblemSource.choices)
-    responsible_unit = forms.ChoiceField(label=_("Responsible unit"), required=False)
-    overdue = forms.ChoiceField(label=_("Overdue"), required=False, choices=OVERDUE_CHOICES)
-
-    def __init__(self, *args, branches=(), projects=(), units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["branch"].choices = BLANK + [(str(b.pk), b.name) for b in branches]
-        self.fields["project"].choices = BLANK + [(str(p.pk), p.name) for p in projects]
-        self.fields["responsible_unit"].choices = BLANK + [(str(o.pk), o.name) for o in units]
-        self.fields["q"].widget.attrs["placeholder"] = _("Title, description, enterprise or unit")
-
-    def filters(self) -> tuple[dict, str]:
-        # Keep the valid filters, drop the rest (a stale link must not fail).
-        self.is_valid()
-        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
-        search = (data.pop("q", "") or "").strip()
-        return {k: v for k, v in data.items() if v not in (None, "")}, search
 
 
 class BranchPickForm(BootstrapFormMixin, forms.Form):

@@ -217,12 +217,12 @@ def problem_list(*, user, filters: dict | None = None, search: str = "", today: 
 
 
 def problem_filter_choices(user) -> dict:
-    """Choices of the list's filters that depend on the data: one query each, whatever the size."""
+    """Choices of the list's filters that depend on the data: lazy, one query each when read."""
     visible = visible_problems(user).order_by()
     return {
-        "branches": list(Branch.objects.filter(pk__in=visible.values("branch")).order_by("batch", "name")),
-        "projects": list(Project.objects.filter(pk__in=visible.values("project")).order_by("name")),
-        "units": list(Organization.objects.filter(pk__in=visible.values("responsible_unit")).order_by("path")),
+        "branches": Branch.objects.filter(pk__in=visible.values("branch")).order_by("batch", "name"),
+        "projects": Project.objects.filter(pk__in=visible.values("project")).order_by("name"),
+        "units": Organization.objects.filter(pk__in=visible.values("responsible_unit")).order_by("path"),
     }
 
 

@@ -21,7 +21,7 @@ from mechanisms.common.selectors import record_extras
 from mechanisms.common.workdays import calendar, time_limits
 from mechanisms.problems import selectors as sel
 from mechanisms.problems import services
-from mechanisms.problems.filters import problem_filter_form
+from mechanisms.problems.filters import ProblemFilterSet
 from mechanisms.problems.forms import (
     AnalyseForm,
     AssignmentAnswerForm,
@@ -58,17 +58,15 @@ def _query_without_page(request) -> str:
 @require_GET
 def problem_list(request):
     today = timezone.localdate()
-    form = problem_filter_form(request.user, request.GET)
-    filters, search = form.filters()
-    problems = sel.problem_list(user=request.user, filters=filters, search=search, today=today)
+    filterset = ProblemFilterSet(request.GET, user=request.user)
     return render(
         request,
         "mechanisms/problems/list.html",
         {
-            "form": form,
-            "page": Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page")),
+            "form": filterset.form,
+            "page": Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
             "query": _query_without_page(request),
-            "filtered": bool(filters or search),
+            "filtered": filterset.filtered,
             "can_report": sel.reporting_branches(request.user).exists(),
             "today": today,
         },

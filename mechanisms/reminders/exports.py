@@ -4,12 +4,12 @@ the worker)."""
 from django.utils.translation import gettext as _
 
 from core.exports import ExportData, register_export
-from mechanisms.reminders.filters import reminder_log_rows
+from mechanisms.reminders.filters import ReminderLogFilterSet
 
 
 @register_export("reminder_log")
 def reminder_log_export_data(user, params) -> ExportData:
-    _form, rows = reminder_log_rows(user, params)
+    rows = ReminderLogFilterSet(params, user=user).qs
     return ExportData(
         _("Reminder log"),
         [_("Recorded at"), _("Recipient"), _("Kind"), _("Title"), _("Channel"), _("Address"), _("Status"), _("Tries"),

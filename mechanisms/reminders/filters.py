@@ -1,10 +1,23 @@
-"""The filters of the reminder log: one function turns the list's query parameters into its rows, for the page
-and its Excel export alike."""
+"""The FilterSet of the reminder log: the page and its Excel export filter through it
+(core.filtering)."""
 
+from django.utils.translation import gettext_lazy as _
+
+from core.filtering import ListFilterSet, choice_filter, date_filter, search_filter
 from mechanisms.reminders import selectors as sel
-from mechanisms.reminders.forms import ReminderLogFilterForm
+from mechanisms.reminders.models import Channel, DeliveryStatus, ReminderKind
 
 
-def reminder_log_rows(user, params):
-    form = ReminderLogFilterForm(params or None)
-    return form, sel.reminder_log(user=user, filters=form.filters(), search=form.search)
+class ReminderLogFilterSet(ListFilterSet):
+    q = search_filter()
+    kind = choice_filter(_("Kind"), ReminderKind.choices)
+    channel = choice_filter(_("Channel"), Channel.choices)
+    status = choice_filter(_("Status"), DeliveryStatus.choices)
+    date_from = date_filter(_("From"))
+    date_to = date_filter(_("To"))
+
+    def visible(self, user):
+        return sel.visible_deliveries(user)
+
+    def select(self, filters, search):
+        return sel.reminder_log(user=self.user, filters=filters, search=search)

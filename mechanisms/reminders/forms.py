@@ -1,34 +1,11 @@
-"""Forms of the reminder pages: the log's filters, a user's reminder preferences, a nudge."""
+"""Forms of the reminder pages: a user's reminder preferences, a nudge."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapFormMixin, DateInput
+from core.forms import BootstrapFormMixin
 from mechanisms.common.models import NotificationPreference
-from mechanisms.reminders.models import Channel, DeliveryStatus, ReminderKind
 from mechanisms.reminders.services import NUDGE_INSTRUCTION, NUDGE_WEEKLY
-
-ALL = _("All")
-
-
-class ReminderLogFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", ALL)] + ReminderKind.choices)
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", ALL)] + Channel.choices)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", ALL)] + DeliveryStatus.choices)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-
-    def filters(self) -> dict:
-        """The valid filters: a value that is not a choice is dropped rather than failing the page."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {k: v for k, v in data.items() if v not in (None, "") and k != "q"}
-
-    @property
-    def search(self) -> str:
-        self.is_valid()
-        return (getattr(self, "cleaned_data", {}).get("q") or "").strip()
 
 
 class TimeInput(forms.TimeInput):

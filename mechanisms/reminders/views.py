@@ -23,7 +23,7 @@ from core.security import redirect_back
 from mechanisms.common.web import export_query
 from mechanisms.reminders import selectors as sel
 from mechanisms.reminders import services
-from mechanisms.reminders.filters import reminder_log_rows
+from mechanisms.reminders.filters import ReminderLogFilterSet
 from mechanisms.reminders.forms import NudgeForm, PreferenceForm
 from mechanisms.reminders.models import Channel
 
@@ -40,7 +40,8 @@ def reminder_log(request):
     _require_log(request)
     if request.GET.get("export") == "xlsx":
         return export_response(request, "reminder_log")
-    form, rows = reminder_log_rows(request.user, request.GET)
+    filterset = ReminderLogFilterSet(request.GET, user=request.user)
+    form, rows = filterset.form, filterset.qs
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -4,12 +4,12 @@ the worker)."""
 from django.utils.translation import gettext as _
 
 from core.exports import ExportData, register_export
-from mechanisms.requests.filters import decision_request_rows, report_rows
+from mechanisms.requests.filters import DecisionRequestFilterSet, ReportFilterSet
 
 
 @register_export("decision_requests")
 def decisionrequest_export_data(user, params) -> ExportData:
-    _form, rows = decision_request_rows(user, params)
+    rows = DecisionRequestFilterSet(params, user=user).qs
     headers = [
         _("Title"), _("Branch"), _("Batch"), _("Status"), _("Submitted at"), _("Reply due"), _("Replied at"),
         _("Replied by"), _("Reply"), _("Content"),
@@ -27,7 +27,7 @@ def decisionrequest_export_data(user, params) -> ExportData:
 
 @register_export("reports")
 def report_export_data(user, params) -> ExportData:
-    _form, rows = report_rows(user, params)
+    rows = ReportFilterSet(params, user=user).qs
     headers = [
         _("Title"), _("Kind"), _("Branch"), _("Batch"), _("Status"), _("Submitted at"), _("Acknowledged at"),
         _("Acknowledged by"), _("Content"),

@@ -9,8 +9,6 @@ from mechanisms.requests.models import (
     DecisionRequest,
     DecisionRequestStatus,
     Report,
-    ReportKind,
-    ReportStatus,
 )
 
 
@@ -75,41 +73,3 @@ class ReportForm(BranchChoiceMixin, BootstrapFormMixin, forms.ModelForm):
 
 class AcknowledgeForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=3000, widget=_textarea(2))
-
-
-class RequestFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any"))] + DecisionRequestStatus.choices
-    )
-    overdue = forms.ChoiceField(
-        label=_("Reply overdue"), required=False, choices=[("", _("Any")), ("yes", _("Overdue only"))]
-    )
-    batch = forms.TypedChoiceField(label=_("Batch"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, batches=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["batch"].choices = [("", _("Any"))] + [(b, str(b)) for b in batches]
-
-    def filters(self) -> tuple[dict, str]:
-        if not self.is_valid():
-            return {}, ""
-        data = self.cleaned_data
-        return {k: data.get(k) for k in ("status", "overdue", "batch")}, data.get("q") or ""
-
-
-class ReportFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + ReportKind.choices)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + ReportStatus.choices)
-    batch = forms.TypedChoiceField(label=_("Batch"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, batches=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["batch"].choices = [("", _("Any"))] + [(b, str(b)) for b in batches]
-
-    def filters(self) -> tuple[dict, str]:
-        if not self.is_valid():
-            return {}, ""
-        data = self.cleaned_data
-        return {k: data.get(k) for k in ("status", "kind", "batch")}, data.get("q") or ""

@@ -17,7 +17,7 @@ from mechanisms.common.selectors import record_extras
 from mechanisms.common.web import apply_form_errors, filters_query, flash_refusal, perform, require_pages
 from mechanisms.requests import selectors as sel
 from mechanisms.requests import services as request_services
-from mechanisms.requests.filters import decision_request_rows, report_rows
+from mechanisms.requests.filters import DecisionRequestFilterSet, ReportFilterSet
 from mechanisms.requests.forms import (
     AcknowledgeForm,
     DecisionRequestForm,
@@ -32,7 +32,8 @@ PAGE_SIZE = 25
 @login_required
 def decisionrequest_list(request):
     require_pages(request.user)
-    form, rows = decision_request_rows(request.user, request.GET)
+    filterset = DecisionRequestFilterSet(request.GET, user=request.user)
+    form, rows = filterset.form, filterset.qs
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -170,7 +171,8 @@ def decisionrequest_delete(request, pk):
 @login_required
 def report_list(request):
     require_pages(request.user)
-    form, rows = report_rows(request.user, request.GET)
+    filterset = ReportFilterSet(request.GET, user=request.user)
+    form, rows = filterset.form, filterset.qs
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

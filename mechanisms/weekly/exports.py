@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from branches.selectors import personal_value
 from core.exports import ExportData, register_export
-from mechanisms.weekly.filters import missing_report_rows, weekly_report_rows
+from mechanisms.weekly.filters import MissingReportFilterSet, WeeklyReportFilterSet
 from mechanisms.weekly.models import WeeklyReportStatus
 
 # What the export reads of each report: its own columns and the two names, not every field of the
@@ -19,7 +19,7 @@ _EXPORT_FIELDS = (
 
 @register_export("weekly_reports")
 def weeklyreport_export_data(user, params) -> ExportData:
-    _form, reports = weekly_report_rows(user, params)
+    reports = WeeklyReportFilterSet(params, user=user).qs
     reports = reports.select_related(None).select_related("branch", "reviewed_by").only(*_EXPORT_FIELDS)
     headers = [
         _("Week"), _("Branch"), _("Batch"), _("Secretary"), _("Status"), _("Submitted at"), _("Late"),
@@ -44,7 +44,8 @@ def weeklyreport_export_data(user, params) -> ExportData:
 
 @register_export("weekly_missing")
 def weeklyreport_missing_export_data(user, params) -> ExportData:
-    _form, week, branches = missing_report_rows(user, params)
+    filterset = MissingReportFilterSet(params, user=user)
+    week, branches = filterset.chosen_week, filterset.qs
     headers = [_("Week"), _("Branch"), _("Batch"), _("Supervising Party committee"), _("Secretary"), _("Phone"), _("Draft started")]
     rows = (
         [

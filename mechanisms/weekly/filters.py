@@ -1,30 +1,87 @@
-"""The filters of the weekly reports: one function turns the list's query parameters into its rows, for the page
-and its Excel export alike."""
+"""The FilterSets of the weekly reports and of the branches that owe one: each page and its Excel
+export filter through the same one (core.filtering)."""
 
-from mechanisms.common.selectors import branch_batches
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.filtering import ANY, ListFilterSet, batch_choices, choice_filter, search_filter
+from mechanisms.common.forms import YES_NO
+from mechanisms.common.selectors import branch_batches, visible_branches
 from mechanisms.weekly import selectors as sel
-from mechanisms.weekly.forms import (
-    MissingFilterForm,
-    WeeklyFilterForm,
-)
-from mechanisms.weekly.rules import current_week
+from mechanisms.weekly.models import WeeklyReportStatus
+from mechanisms.weekly.rules import current_week, parse_week
 
 
-# ---------------------------------------------------------------- weekly report: lists
-def weekly_report_rows(user, params):
-    form = WeeklyFilterForm(params or None, batches=branch_batches(user))
-    filters, search = form.filters() if form.is_bound else ({}, "")
-    branch = params.get("branch")
-    if branch and branch.isdecimal():
-        filters["branch"] = int(branch)
-    return form, sel.weekly_report_list(user=user, filters=filters, search=search)
+class WeekField(forms.CharField):
+    """An ISO week (``2025-W07``): a Week, or a Chinese form error."""
+
+    widget = forms.TextInput(attrs={"type": "week"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        week = parse_week(value)
+        if week is None:
+            raise forms.ValidationError(_("Enter a week like 2025-W07."))
+        return week
 
 
-def missing_report_rows(user, params):
-    form = MissingFilterForm(params or None, batches=branch_batches(user))
-    week, filters, search = current_week(), {}, ""
-    if form.is_bound and form.is_valid():
-        week = form.cleaned_data["week"] or week
-        filters = {"batch": form.cleaned_data["batch"]}
-        search = form.cleaned_data["q"] or ""
-    return form, week, sel.weekly_missing(user=user, week=week, filters=filters, search=search)
+class WeekFilter(django_filters.Filter):
+    field_class = WeekField
+
+
+def week_filter() -> WeekFilter:
+    return WeekFilter(label=_("Week"))
+
+
+class _WeeklyFilterSet(ListFilterSet):
+    """Week, search and batch; one invalid value drops every filter, as these pages always did."""
+
+    all_or_nothing = True
+    week = week_filter()
+    q = search_filter(max_length=100)
+
+    def restrict(self, user):
+        self.choose("batch", batch_choices(branch_batches(user), named=False))
+
+
+# ---------------------------------------------------------------- weekly reports
+class WeeklyReportFilterSet(_WeeklyFilterSet):
+    status = choice_filter(_("Status"), WeeklyReportStatus.choices, empty_label=ANY)
+    late = choice_filter(_("Late"), YES_NO[1:], empty_label=ANY)
+    batch = choice_filter(_("Batch"), empty_label=ANY)
+
+    def visible(self, user):
+        return sel.visible_weekly_reports(user)
+
+    def values(self):
+        """A branch's page links here with ``?branch=``: not on the form, an id that narrows the
+        visible reports (whatever the form's other values)."""
+        filters, search = super().values()
+        branch = self.data.get("branch") if self.is_bound else None
+        if branch and str(branch).isdecimal():
+            filters["branch"] = int(branch)
+        return filters, search
+
+    def select(self, filters, search):
+        return sel.weekly_report_list(user=self.user, filters=filters, search=search)
+
+
+# ---------------------------------------------------------------- branches that owe the week's report
+class MissingReportFilterSet(_WeeklyFilterSet):
+    batch = choice_filter(_("Batch"), empty_label=ANY)
+
+    def visible(self, user):
+        return visible_branches(user)
+
+    @property
+    def chosen_week(self):
+        """The week asked for, else the current one."""
+        return self.values()[0].get("week") or current_week()
+
+    def select(self, filters, search):
+        return sel.weekly_missing(
+            user=self.user, week=self.chosen_week, filters={"batch": filters.get("batch")}, search=search
+        )

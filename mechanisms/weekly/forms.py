@@ -5,10 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapFormMixin
-from mechanisms.common.forms import YES_NO, _textarea
+from mechanisms.common.forms import _textarea
 from mechanisms.problems.models import ProblemCategory, ProblemSeverity
-from mechanisms.weekly.models import WeeklyReportStatus
-from mechanisms.weekly.rules import MAX_CHECKLIST_ITEMS, parse_week
+from mechanisms.weekly.rules import MAX_CHECKLIST_ITEMS
 from mechanisms.weekly.services import WeeklyContent
 
 
@@ -128,42 +127,3 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
 class ProblemRaiseForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=ProblemCategory.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=ProblemSeverity.choices, initial=ProblemSeverity.ORDINARY)
-
-
-class WeeklyFilterForm(BootstrapFormMixin, forms.Form):
-    week = forms.CharField(label=_("Week"), required=False, widget=forms.TextInput(attrs={"type": "week"}))
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + WeeklyReportStatus.choices)
-    late = forms.ChoiceField(label=_("Late"), required=False, choices=YES_NO)
-    batch = forms.TypedChoiceField(label=_("Batch"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, batches=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["batch"].choices = [("", _("Any"))] + [(b, str(b)) for b in batches]
-
-    def clean_week(self):
-        value = self.cleaned_data.get("week")
-        if not value:
-            return None
-        week = parse_week(value)
-        if week is None:
-            raise forms.ValidationError(_("Enter a week like 2025-W07."))
-        return week
-
-    def filters(self) -> tuple[dict, str]:
-        if not self.is_valid():
-            return {}, ""
-        data = self.cleaned_data
-        return {k: data.get(k) for k in ("week", "status", "late", "batch")}, data.get("q") or ""
-
-
-class MissingFilterForm(BootstrapFormMixin, forms.Form):
-    week = forms.CharField(label=_("Week"), required=False, widget=forms.TextInput(attrs={"type": "week"}))
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    batch = forms.TypedChoiceField(label=_("Batch"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, batches=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["batch"].choices = [("", _("Any"))] + [(b, str(b)) for b in batches]
-
-    clean_week = WeeklyFilterForm.clean_week

@@ -22,7 +22,7 @@ from mechanisms.common.web import apply_form_errors, filters_query, flash_refusa
 from mechanisms.weekly import selectors as sel
 from mechanisms.weekly import selectors as weekly_services_weekly
 from mechanisms.weekly import services as weekly_services
-from mechanisms.weekly.filters import missing_report_rows, weekly_report_rows
+from mechanisms.weekly.filters import MissingReportFilterSet, WeeklyReportFilterSet
 from mechanisms.weekly.forms import (
     ProblemRaiseForm,
     QuickReportForm,
@@ -331,7 +331,8 @@ def weeklyreport_problem_raise(request, pk):
 @login_required
 def weeklyreport_list(request):
     require_pages(request.user)
-    form, reports = weekly_report_rows(request.user, request.GET)
+    filterset = WeeklyReportFilterSet(request.GET, user=request.user)
+    form, reports = filterset.form, filterset.qs
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -355,7 +356,8 @@ def weeklyreport_export(request):
 @login_required
 def weeklyreport_missing(request):
     require_pages(request.user)
-    form, week, branches = missing_report_rows(request.user, request.GET)
+    filterset = MissingReportFilterSet(request.GET, user=request.user)
+    form, week, branches = filterset.form, filterset.chosen_week, filterset.qs
     page = Paginator(branches, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -30,15 +30,12 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from branches import selectors as branch_selectors
-from branches.filters import branch_filter_form
+from branches.filters import BranchFilterSet
 from branches.models import Branch, BranchStatus, User
-from mechanisms.dispatch.filters import instruction_rows
-from mechanisms.dispatch.tickets import TicketThresholds
-from mechanisms.problems import selectors as problem_selectors
-from mechanisms.problems.filters import problem_filter_form
-from mechanisms.weekly.filters import missing_report_rows, weekly_report_rows
-from projects.filters import project_rows
+from mechanisms.dispatch.filters import InstructionFilterSet
+from mechanisms.problems.filters import ProblemFilterSet
+from mechanisms.weekly.filters import MissingReportFilterSet, WeeklyReportFilterSet
+from projects.filters import ProjectFilterSet
 
 pytestmark = pytest.mark.django_db
 
@@ -57,32 +54,19 @@ DASHBOARD = "evaluation:dashboard"
 
 
 # ---------------------------------------------------------------- a list's records, through its own filters
-# Each as the list's view builds its rows (and its export: the same filters.py function).
-def _branches(user, params) -> int:
-    filters, search = branch_filter_form(user, params).filters()
-    return branch_selectors.branch_list(user=user, filters=filters, search=search).count()
-
-
-def _problems(user, params) -> int:
-    filters, search = problem_filter_form(user, params).filters()
-    return problem_selectors.problem_list(user=user, filters=filters, search=search, today=timezone.localdate()).count()
-
-
-def _missing(user, params) -> int:
-    _form, _week, branches = missing_report_rows(user, params)
-    return branches.count()
-
-
-RECORDS = {
-    "branches:branch_list": _branches,
-    "projects:project_list": lambda user, params: project_rows(user, params)[1].count(),
-    "mechanisms:instruction_list": (
-        lambda user, params: instruction_rows(user, params, TicketThresholds.on(timezone.localdate()))[1].count()
-    ),
-    "mechanisms:problem_list": _problems,
-    "mechanisms:weeklyreport_list": lambda user, params: weekly_report_rows(user, params)[1].count(),
-    "mechanisms:weeklyreport_missing": _missing,
+# Each as the list's view builds its rows (and its export: the same FilterSet).
+FILTERSETS = {
+    "branches:branch_list": BranchFilterSet,
+    "projects:project_list": ProjectFilterSet,
+    "mechanisms:instruction_list": InstructionFilterSet,
+    "mechanisms:problem_list": ProblemFilterSet,
+    "mechanisms:weeklyreport_list": WeeklyReportFilterSet,
+    "mechanisms:weeklyreport_missing": MissingReportFilterSet,
 }
+
+
+def _count(view_name: str, user, params) -> int:
+    return FILTERSETS[view_name](params, user=user).qs.count()
 
 
 @pytest.fixture
@@ -215,7 +199,7 @@ class Walker:
         """How many records the list at ``url`` holds: through its own filters, on its query."""
         if url not in self.lists:
             split = urlsplit(url)
-            self.lists[url] = RECORDS[resolve(split.path).view_name](self.user, QueryDict(split.query))
+            self.lists[url] = _count(resolve(split.path).view_name, self.user, QueryDict(split.query))
         return self.lists[url]
 
     def shown_behind(self, url: str) -> int:
