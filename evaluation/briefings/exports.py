@@ -7,24 +7,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from branches.selectors import is_office_user
-from core.exports import ExportData, register_export
-from evaluation.briefings import selectors
+from core.exports import DocumentBatch, ExportData, register_export
+from evaluation.briefings.documents import briefing_docx, file_name
+from evaluation.briefings.filters import BriefingFilterSet
 from evaluation.briefings.models import SECTION_KEYS
 from evaluation.briefings.sections import SECTION_HEADINGS
-
-
-def _year(params) -> int | None:
-    try:
-        return int(params.get("year") or 0) or None
-    except ValueError:
-        return None
 
 
 @register_export("briefings")
 def briefing_export_data(user, params) -> ExportData:
     if not is_office_user(user):
         raise Http404  # the worker rebuilds the rows as the owner: the same check as the page
-    rows_qs = selectors.briefing_list(user, year=_year(params))
+    rows_qs = BriefingFilterSet(params, user=user).qs
     headers = [
         pgettext("briefing issue number", "Issue"), _("Period"), _("Period from"), _("Period to"), _("Jurisdiction"), _("Status"), _("Issued at"),
         _("Active branches"), _("Formed in the period"), _("Red"), _("Yellow"), _("Green"), _("Weekly reports filed"),
@@ -51,3 +45,18 @@ def briefing_export_data(user, params) -> ExportData:
             ]
 
     return ExportData(_("Work briefings"), headers, rows(), rows_qs.count, {1: 30, 5: 16})
+
+
+@register_export("briefing_documents")
+def briefing_documents_batch(user, params) -> DocumentBatch:
+    """Every briefing of the list's year (the same rows as the page) as Word documents, for a
+    .zip written by the worker one document at a time."""
+    if not is_office_user(user):
+        raise Http404
+    briefings = BriefingFilterSet(params, user=user).qs
+
+    def documents():
+        for briefing in briefings.iterator(chunk_size=100):
+            yield f"{file_name(briefing)}-{briefing.pk}.docx", (lambda b=briefing: briefing_docx(b))
+
+    return DocumentBatch(_("Work briefings"), documents(), briefings.count)

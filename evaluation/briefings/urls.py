@@ -7,6 +7,7 @@ from evaluation.briefings import views
 urlpatterns = [
     path("briefings/", views.briefing_list, name="briefing_list"),
     path("briefings/export/", views.briefing_export, name="briefing_export"),
+    path("briefings/documents/", views.briefing_zip, name="briefing_zip"),
     path("briefings/new/", views.briefing_new, name="briefing_new"),
     path("briefings/<int:pk>/", views.briefing_detail, name="briefing_detail"),
     path("briefings/<int:pk>/edit/", views.briefing_edit, name="briefing_edit"),

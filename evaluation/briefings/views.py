@@ -21,6 +21,7 @@ from core.exports import export_response
 from evaluation.briefings import selectors, services
 from evaluation.briefings.documents import briefing_docx as build_docx
 from evaluation.briefings.documents import file_name
+from evaluation.briefings.filters import BriefingFilterSet
 from evaluation.briefings.forms import BriefingDraftForm, BriefingEditForm, BriefingIssueForm
 from evaluation.briefings.models import SECTION_KEYS
 from evaluation.briefings.sections import SECTION_HEADINGS
@@ -46,19 +47,16 @@ def _flash(request, error: ValidationError):
 @login_required
 def briefing_list(request):
     _require_office(request.user)
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
-    rows = selectors.briefing_list(request.user, year=year)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = BriefingFilterSet(request.GET, user=request.user)
+    year = filterset.chosen_year
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/briefings/briefing_list.html",
         {
             "page": page,
             "year": year,
-            "years": selectors.briefing_years(request.user),
+            "years": [int(value) for value, _label in filterset.form.fields["year"].choices if value],
             "can_draft": selectors.can_draft_briefings(request.user),
         },
     )
@@ -69,6 +67,13 @@ def briefing_export(request):
     """Every briefing of the list's year in one workbook (a background export job when large)."""
     _require_office(request.user)
     return export_response(request, "briefings")
+
+
+@login_required
+def briefing_zip(request):
+    """Every briefing of the list's year as Word documents in one .zip, written by a worker."""
+    _require_office(request.user)
+    return export_response(request, "briefing_documents")
 
 
 @login_required

@@ -37,6 +37,7 @@ EXPECTED: dict[str, str] = {
     'evaluation:briefing_export': 'L++44444444+',
     'evaluation:briefing_list': 'L++44444444+',
     'evaluation:briefing_new': 'L+444444444+',
+    'evaluation:briefing_zip': 'L++44444444+',
     'evaluation:dashboard': 'L++44444444+',
     'evaluation:evaluation_export': 'L++44444444+',
     'evaluation:evaluation_list': 'L++44444444+',

@@ -2,9 +2,11 @@
 a background export job when large."""
 
 import io
+import zipfile
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from docx import Document
 from openpyxl import load_workbook
 
 from core.exports import export_job_run
@@ -58,3 +60,37 @@ def test_a_large_export_goes_to_a_background_job(w, client_for, settings):
         sheet = _sheet(stored.read())
     assert sheet.max_row == 2 + 4
     default_storage.delete(job.file.name)
+
+
+def test_the_years_briefings_as_word_documents_in_one_zip(w, client_for):
+    _issue_weeks(w, 2)
+
+    response = client_for(w.leader).get(reverse("evaluation:briefing_zip"), {"year": "2026"})
+
+    job = ExportJob.objects.get(user=w.leader, name="briefing_documents")
+    assert response.status_code == 302 and response["Location"] == reverse("core:export_job", args=[job.pk])
+    assert job.total == 2  # the leader's rows: the issued ones, not the staff's draft
+    export_job_run(job_id=job.pk)  # what the worker does
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (ExportJobStatus.DONE, 2)
+    download = client_for(w.leader).get(reverse("core:export_job_download", args=[job.pk]))
+    assert download["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = sorted(archive.namelist())
+    assert len(names) == 2 and all(n.endswith(".docx") for n in names)
+    texts = {"\n".join(p.text for p in Document(io.BytesIO(archive.read(n))).paragraphs) for n in names}
+    assert all("第" in t and "期" in t for t in texts)
+    assert any("第1期" in t for t in texts) and any("第2期" in t for t in texts)
+    default_storage.delete(job.file.name)
+
+
+def test_a_year_that_is_not_a_year_is_ignored_not_an_error(w, client_for):
+    _issue_weeks(w, 1)
+    response = client_for(w.staff).get(reverse("evaluation:briefing_list"), {"year": "20x6"})
+    assert response.status_code == 200
+
+
+def test_nobody_but_office_users_may_batch_the_briefings(w, client_for):
+    for user in (w.secretary, w.member):
+        assert client_for(user).get(reverse("evaluation:briefing_zip")).status_code == 404
+    assert not ExportJob.objects.filter(name="briefing_documents").exists()

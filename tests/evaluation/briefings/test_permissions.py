@@ -40,6 +40,8 @@ def _cases(w):
                  {**_refused("secretary", "member", "chief", "liaison", "nobody"), "staff": OK, "leader": OK, "leader_b": OK}),
         "export": ("get", reverse("evaluation:briefing_export"), None,
                    {**_refused("secretary", "member", "chief", "liaison", "nobody"), "staff": OK, "leader": OK}),
+        "zip": ("get", reverse("evaluation:briefing_zip"), None,  # 302: to the export job's page
+                {**_refused("secretary", "member", "chief", "liaison", "nobody"), "staff": POSTED, "leader": POSTED}),
         "new": ("get", reverse("evaluation:briefing_new"), None,
                 {**_refused("leader", "secretary", "member", "chief", "liaison", "nobody", "leader_b"), "staff": OK}),
         "new_post": ("post", reverse("evaluation:briefing_new"),
@@ -67,7 +69,7 @@ def _cases(w):
     }
 
 
-CASES = ["list", "export", "new", "new_post", "detail_draft", "detail_issued", "edit", "edit_post", "edit_issued", "refresh",
+CASES = ["list", "export", "zip", "new", "new_post", "detail_draft", "detail_issued", "edit", "edit_post", "edit_issued", "refresh",
          "issue", "docx_issued", "docx_draft", "pdf"]
 
 
