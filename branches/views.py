@@ -5,7 +5,6 @@ exists; leaders are read-only, so every write view is a 404 for them too."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -40,6 +39,7 @@ from branches.models import (
     WeakLink,
 )
 from core.exports import export_response
+from core.paging import capped_page
 from core.views import attachment_response
 from core.xlsx import xlsx_response
 
@@ -81,7 +81,7 @@ def _query_without_page(request) -> str:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return capped_page(queryset, PAGE_SIZE, request.GET.get("page"))
 
 
 def _require_office(user):
