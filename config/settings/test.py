@@ -1,12 +1,12 @@
 """Tests: real PostgreSQL and Redis come from DATABASE_URL / REDIS_URL (``make test`` sets them)."""
 
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.base import REDIS_URL, env
+from config.settings.base import REDIS_URL, env, s3_storage
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(env) or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # whitenoise's manifest storage has no manifest in tests and breaks the live server.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
