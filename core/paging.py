@@ -14,9 +14,9 @@ COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def _counted(self) -> int:
@@ -33,6 +33,6 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
-def capped_page(queryset, per_page: int, number, *, cap: int = COUNT_CAP):
+def capped_page(queryset, per_page: int, number, *, cap: int | None = None):
     """The page ``number`` (a query-string value; out of range gives the nearest page)."""
     return CappedPaginator(queryset, per_page, cap=cap).get_page(number)
