@@ -6,9 +6,11 @@ scale (918,000 rows counted per page). ``CappedPaginator`` counts at most ``COUN
 10,000" past it; the pages up to the cap stay reachable, and filters narrow the rest.
 """
 
+import inspect
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.utils.inspect import method_has_no_args
 
 COUNT_CAP = 10_000
 
@@ -20,7 +22,11 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        head = self.object_list[: self.cap + 1]
+        count = getattr(head, "count", None)
+        if callable(count) and not inspect.isbuiltin(count) and method_has_no_args(count):
+            return count()  # a queryset: SELECT COUNT(*) FROM (… LIMIT cap + 1)
+        return len(head)
 
     @cached_property
     def count(self) -> int:
