@@ -252,11 +252,11 @@ class TestLists:
         assert len(rows) == 2 + 3 and rows[2][6] == 1  # one instruction per session
 
     @pytest.mark.parametrize("name, fill, expected", [
-        # session, user, roles, organization, filter choices (projects, branches[, units]), count, page
-        # rows, unread badge,; the instruction list also
-        # loads the working-day calendar for the ticket colours.
-        ("instruction_list", _many, 11),
-        ("dispatch_list", _sessions, 9),
+        # session, user, roles, organization, the office user's holdings (holds_any), filter
+        # choices (projects, branches[, units]), count, page rows, unread badge; the instruction
+        # list also loads the working-day calendar for the ticket colours.
+        ("instruction_list", _many, 12),
+        ("dispatch_list", _sessions, 10),
     ])
     def test_query_counts_are_pinned_and_constant(self, world, client, name, fill, expected):
         url = reverse(f"mechanisms:{name}")
