@@ -165,6 +165,6 @@ class TestList:
         small = count()
         _consultations(world, 190)
         large = count()
-        # session, user, roles, organization, projects, branches, units, can-convene, count, rows,
-        # unread badge
-        assert small == large == 11
+        # session, user, roles, organization, the office user's holdings (holds_any), projects,
+        # branches, units, can-convene, count, rows, unread badge
+        assert small == large == 12
