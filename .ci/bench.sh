@@ -39,8 +39,16 @@ if [[ -z ${DATABASE_URL:-} ]]; then
 fi
 case $DATABASE_URL in postgres*) ;; *) echo "make bench needs PostgreSQL; DATABASE_URL=$DATABASE_URL"; exit 1;; esac
 
-echo "== reminder sweep at two sizes (BENCH_SCALES=${BENCH_SCALES:-0.1,1})"
-$PY tests/bench/bench_reminders.py
+if [[ ${BENCH_ONLY:-} != pages ]]; then
+  echo "== reminder sweep at two sizes (BENCH_SCALES=${BENCH_SCALES:-0.1,1})"
+  $PY tests/bench/bench_reminders.py
+fi
 
-echo "== typeahead pickers at ${BENCH_PICKER_PEOPLE:-200000} people"
-$PY tests/bench/bench_pickers.py
+if [[ -z ${BENCH_ONLY:-} || ${BENCH_ONLY:-} == pickers ]]; then
+  echo "== typeahead pickers at ${BENCH_PICKER_PEOPLE:-200000} people"
+  $PY tests/bench/bench_pickers.py
+fi
+
+[[ ${BENCH_ONLY:-} == reminders || ${BENCH_ONLY:-} == pickers ]] && exit 0
+echo "== pages at BENCH_PAGES_SCALE=${BENCH_PAGES_SCALE:-1} (p50/p95 over ${BENCH_REQUESTS:-30} requests, queries, gunicorn throughput)"
+BENCH_PAGES_SCALE=${BENCH_PAGES_SCALE:-1} $PY tests/bench/bench_pages.py

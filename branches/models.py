@@ -462,6 +462,8 @@ class Branch(OwnedModel):
                 violation_error_message=_("The planned end cannot be before the formation date."),
             ),
         ]
+        # The branch list's order (batch, name, id): its first pages read in index order.
+        indexes = [models.Index(fields=["batch", "name", "id"], name="branch_list_order")]
 
     def __str__(self):
         return self.name

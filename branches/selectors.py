@@ -80,22 +80,86 @@ def _granted_branch_ids(user, codename: str):
     )
 
 
+# What a user may hold besides a jurisdiction: key → the rows, for a user, whose existence
+# decides whether a rule is joined into their visibility. Apps above register theirs
+# (``register_holding``) so that one query answers them all.
+_HOLDINGS: dict = {}
+
+
+def register_holding(key: str, rows) -> None:
+    """``rows(user)`` is a queryset of what ``user`` holds under ``key``."""
+    _HOLDINGS[key] = rows
+
+
+def holds_any(user, key: str) -> bool:
+    """Whether ``user`` holds any row registered under ``key`` (grants, memberships…).
+
+    An office user's visibility is a prefix of the organization tree, which PostgreSQL reads
+    through the path index; OR-ing a grant or membership EXISTS into it turns every list into a
+    full scan with a hashed subplan (issue 14). So those rules are joined only for the users who
+    hold such rows. Every registered key is answered by the first call, in one query, and kept
+    on the user object, which lives for one request."""
+    holdings = user.__dict__.setdefault("_holdings", {})
+    if key not in holdings:
+        pending = [k for k in _HOLDINGS if k not in holdings]
+        aliases = {f"holds_{i}": Exists(_HOLDINGS[k](user)) for i, k in enumerate(pending)}
+        row = User.objects.filter(pk=user.pk).annotate(**aliases).values_list(*aliases).first() or ()
+        holdings.update(zip(pending, row or [False] * len(pending), strict=True))
+    return holdings[key]
+
+
+def visibility_key(user) -> str:
+    """A key shared by the users who see exactly the same records: "all" for superusers,
+    "path:…" for office users whose visibility is their subtree alone, "user:<pk>" for anyone
+    who sees by grants, memberships or a unit (what caches of figures are keyed by)."""
+    path = jurisdiction_path(user)
+    if path == "":
+        return "all"
+    if path is not None and not has_role(user, Role.UNIT_LIAISON) and not any(holds_any(user, k) for k in _HOLDINGS):
+        return f"path:{path}"
+    return f"user:{user.pk}"
+
+
+def _memberships_of(user):
+    return Membership.objects.filter(person__user=user, left_on__isnull=True)
+
+
+def _grants_of(codename: str):
+    return lambda user: BranchUserObjectPermission.objects.filter(user=user, permission__codename=codename)
+
+
+register_holding("view_branch", _grants_of("view_branch"))
+register_holding("change_branch", _grants_of("change_branch"))
+register_holding("membership", _memberships_of)
+
+
+def in_jurisdiction_q(path: str, prefix: str = "") -> Q:
+    """Rows whose supervising committee lies under ``path``: one indexed prefix match on
+    organization.path (``varchar_pattern_ops``), whatever the depth."""
+    return Q(**{f"{prefix}supervising_committee__path__startswith": path})
+
+
 def visible_branches(user) -> QuerySet[Branch]:
     """Branches ``user`` may see. One query, no DISTINCT: each rule is an EXISTS.
 
     Dispatch chiefs are granted ``view_branch`` on the branches of their projects when they
-    are appointed (projects.services), so a grant covers them as it covers secretaries."""
+    are appointed (projects.services), so a grant covers them as it covers secretaries. An
+    office user's subtree is a plain indexed prefix match, with the grant and membership rules
+    OR-ed in only when they hold grants or memberships (``holds_any``)."""
     if not user.is_authenticated:
         return Branch.objects.none()
     path = jurisdiction_path(user)
     if path == "":
         return Branch.objects.all()
-    rules = Q(Exists(_granted_branch_ids(user, "view_branch")))
-    rules |= Q(
-        Exists(Membership.objects.filter(branch=OuterRef("pk"), person__user=user, left_on__isnull=True))
-    )
-    if path is not None:
-        rules |= Q(supervising_committee__path__startswith=path)
+    granted = Q(Exists(_granted_branch_ids(user, "view_branch")))
+    member = Q(Exists(_memberships_of(user).filter(branch=OuterRef("pk"))))
+    if path is None:
+        return Branch.objects.filter(granted | member)
+    rules = in_jurisdiction_q(path)
+    if holds_any(user, "view_branch"):
+        rules |= granted
+    if holds_any(user, "membership"):
+        rules |= member
     return Branch.objects.filter(rules)
 
 
@@ -105,9 +169,12 @@ def editable_branches(user) -> QuerySet[Branch]:
         return Branch.objects.none()
     if user.is_superuser:
         return Branch.objects.all()
-    rules = Q(Exists(_granted_branch_ids(user, "change_branch")))
-    if has_role(user, Role.DEPARTMENT_STAFF) and user.organization_id:
-        rules |= Q(supervising_committee__path__startswith=user.organization.path)
+    granted = Q(Exists(_granted_branch_ids(user, "change_branch")))
+    if not (has_role(user, Role.DEPARTMENT_STAFF) and user.organization_id):
+        return Branch.objects.filter(granted)
+    rules = in_jurisdiction_q(user.organization.path)
+    if holds_any(user, "change_branch"):
+        rules |= granted
     return Branch.objects.filter(rules)
 
 

@@ -5,7 +5,6 @@ exists; leaders are read-only, so every write view is a 404 for them too."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -40,6 +39,7 @@ from branches.models import (
     WeakLink,
 )
 from core.exports import export_response
+from core.paging import capped_page
 from core.views import attachment_response
 from core.xlsx import xlsx_response
 
@@ -81,7 +81,7 @@ def _query_without_page(request) -> str:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return capped_page(queryset, PAGE_SIZE, request.GET.get("page"))
 
 
 def _require_office(user):
@@ -532,7 +532,7 @@ def audit_log(request):
         return export_response(request, "audit_events")
     filterset = AuditEventFilterSet(request.GET, user=request.user)
     form, events = filterset.form, filterset.qs
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(events, AUDIT_PAGE_SIZE, request.GET.get("page"))
     services.audit_read(request=request, params=request.GET)
     query = request.GET.copy()
     query.pop("page", None)

@@ -47,11 +47,15 @@ dashboard's own breakdown (``Link``).
 
 import dataclasses
 import datetime
+import hashlib
+import logging
 import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -70,6 +74,7 @@ from django.db.models.functions import Substr, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from branches.models import (
@@ -84,7 +89,7 @@ from branches.models import (
     branch_active_q,
 )
 from branches.roles import Role
-from branches.selectors import has_role, jurisdiction_path, visible_branches
+from branches.selectors import has_role, jurisdiction_path, visibility_key, visible_branches
 from mechanisms.consultation.models import RESOLUTION_DONE_STATUSES
 from mechanisms.consultation.selectors import visible_resolutions
 from mechanisms.dispatch.models import INSTRUCTION_DONE_STATUSES, INSTRUCTION_OPEN
@@ -101,6 +106,8 @@ from mechanisms.problems.selectors import visible_problems
 from mechanisms.weekly.rules import FILED_STATUSES, Week, owes_report_q, week_of
 from projects.models import IN_PROGRESS_STATUS, Project
 from projects.selectors import visible_projects
+
+logger = logging.getLogger(__name__)
 
 TREND_WEEKS = 12
 BREAKDOWN_LIMIT = 50
@@ -835,6 +842,11 @@ class Dashboard:
     league: list
     breakdown: Breakdown
     links: dict
+    computed_at: datetime.datetime | None = None  # when the figures were read (shown on the page)
+
+
+# The figures of a Dashboard, without what is derived from the scope (the scope, the links).
+_FIGURES = ("branches", "lights", "instructions", "reports", "problems", "league", "breakdown", "computed_at")
 
 
 def dashboard(scope: Scope) -> Dashboard:
@@ -849,8 +861,43 @@ def dashboard(scope: Scope) -> Dashboard:
         league=unit_league(scope),
         breakdown=breakdown(scope),
         links={},
+        computed_at=timezone.now(),
     )
     board.links = figure_links(scope, board)
+    return board
+
+
+def dashboard_cache_key(scope: Scope) -> str:
+    """Who sees the same records (``visibility_key``: a city's staff and leaders share one
+    entry), the filters, the day and the language of the labels."""
+    filters = urlencode(sorted(scope.query().items()))
+    digest = hashlib.sha256(f"{visibility_key(scope.user)}|{filters}".encode()).hexdigest()[:32]
+    return f"dashboard:v1:{get_language()}:{scope.today.isoformat()}:{digest}"
+
+
+def cached_dashboard(scope: Scope) -> Dashboard:
+    """``dashboard(scope)`` through the cache for ``DASHBOARD_CACHE_SECONDS`` (0: no cache).
+
+    At province scale the figures read a large part of the tables (issue 14); the page says when
+    they were read. A cache that fails (Redis down) is skipped: the figures are computed."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return dashboard(scope)
+    key = dashboard_cache_key(scope)
+    try:
+        figures = cache.get(key)
+    except Exception:  # noqa: BLE001 (any failure of the cache backend: compute instead)
+        logger.warning("dashboard cache unavailable; computing the figures", exc_info=True)
+        return dashboard(scope)
+    if figures is not None:
+        board = Dashboard(scope=scope, links={}, **figures)
+        board.links = figure_links(scope, board)
+        return board
+    board = dashboard(scope)
+    try:
+        cache.set(key, {name: getattr(board, name) for name in _FIGURES}, seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("dashboard cache unavailable; figures not kept", exc_info=True)
     return board
 
 

@@ -102,7 +102,7 @@ def dashboard(request):
         raise Http404
     form = DashboardFilterForm(request.GET or None, choices=reads.filter_choices(user))
     scope = reads.make_scope(user, **form.scope_arguments())
-    board = reads.dashboard(scope)
+    board = reads.cached_dashboard(scope)
     league_all = request.GET.get("league") == "all"
     league, league_gap = board.league, False
     if not league_all and len(league) > reads.LEAGUE_LIMIT:

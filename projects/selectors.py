@@ -19,7 +19,9 @@ from branches.models import Branch, Organization, User, WorkField
 from branches.selectors import (
     can_write_jurisdiction,
     editable_branches,
+    holds_any,
     jurisdiction_path,
+    register_holding,
     visible_branches,
 )
 from projects import lights
@@ -43,13 +45,26 @@ def _granted(user, codename: str):
 
 
 # ---------------------------------------------------------------- access
+def _project_grants(codename: str):
+    return lambda user: ProjectUserObjectPermission.objects.filter(user=user, permission__codename=codename)
+
+
+register_holding("view_project", _project_grants("view_project"))
+register_holding("change_project", _project_grants("change_project"))
+
+
 def visible_projects(user) -> QuerySet[Project]:
     """Projects of the branches ``user`` sees, plus those granted to them (their 调度长)."""
     if not user.is_authenticated:
         return Project.objects.none()
     if user.is_superuser:
         return Project.objects.all()
-    return Project.objects.filter(Q(branch__in=visible_branches(user)) | Q(Exists(_granted(user, "view_project"))))
+    rules = Q(branch__in=visible_branches(user))
+    # An office user's rule stays one indexed subtree match unless they hold project grants
+    # (branches.selectors.holds_any); everyone else is granted the projects they dispatch.
+    if jurisdiction_path(user) is None or holds_any(user, "view_project"):
+        rules |= Q(Exists(_granted(user, "view_project")))
+    return Project.objects.filter(rules)
 
 
 def editable_projects(user) -> QuerySet[Project]:
@@ -59,9 +74,10 @@ def editable_projects(user) -> QuerySet[Project]:
         return Project.objects.none()
     if user.is_superuser:
         return Project.objects.all()
-    return Project.objects.filter(
-        Q(branch__in=editable_branches(user)) | Q(Exists(_granted(user, "change_project")))
-    )
+    rules = Q(branch__in=editable_branches(user))
+    if jurisdiction_path(user) is None or holds_any(user, "change_project"):
+        rules |= Q(Exists(_granted(user, "change_project")))
+    return Project.objects.filter(rules)
 
 
 def manageable_projects(user) -> QuerySet[Project]:

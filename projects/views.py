@@ -5,13 +5,13 @@ readings, mark milestones done) and manageable (set up and steer: department sta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exports import export_response
+from core.paging import capped_page
 from projects import lights, selectors, services
 from projects.filters import ProjectFilterSet
 from projects.forms import (
@@ -32,7 +32,7 @@ PAGE_SIZE = 25
 def project_list(request):
     filterset = ProjectFilterSet(request.GET, user=request.user)
     form, projects = filterset.form, filterset.qs
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(projects, PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -177,11 +177,43 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+
+def s3_storage(source) -> dict | None:
+    """The default storage in S3-compatible object storage (django-storages) when S3_BUCKET is
+    set: attachments and export files then live in the bucket, shared by every web node and
+    worker (docs/deployment.md, "Object storage"). Files stay private: they are streamed by the
+    views that check who may see them, never linked to the bucket."""
+    bucket = source.str("S3_BUCKET", default="")
+    if not bucket:
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": source.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": source.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": source.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": source.str("S3_REGION", default="") or None,
+            "location": source.str("S3_PREFIX", default=""),
+            "addressing_style": source.str("S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+
+if _s3 := s3_storage(env):
+    STORAGES["default"] = _s3
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploaded files are never served directly: views check the user may see the record first.
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
+# The leaders' dashboard keeps its figures in the cache this many seconds, per jurisdiction and
+# filters (evaluation.dashboard.cached_dashboard; the page shows when they were read). 0: none.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=120)
 # Excel exports up to this many rows are written in the request; larger ones by a Celery worker
 # (core.exports), with a progress page and a download link when done.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=3000)

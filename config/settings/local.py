@@ -10,12 +10,12 @@ collects hashed, compressed files (``CompressedManifestStaticFilesStorage``).
 from pathlib import Path
 
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.base import STATIC_ROOT, env
+from config.settings.base import STATIC_ROOT, env, s3_storage
 
 DEBUG = env.bool("DJANGO_DEBUG", default=env.bool("DEBUG", default=False))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(env) or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Plain storage: the demo need not run collectstatic first.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -3,12 +3,12 @@
 import os
 
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.base import CACHES, REDIS_URL, env
+from config.settings.base import CACHES, REDIS_URL, env, s3_storage
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(env) or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # whitenoise's manifest storage has no manifest in tests and breaks the live server.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -38,3 +38,6 @@ WEBHOOK_INTERNAL_HOSTS = [*WEBHOOK_INTERNAL_HOSTS, "127.0.0.1"]  # noqa: F405
 # keeps whitenoise from warning about a missing STATIC_ROOT on every test client.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The dashboard cache is shared by every test on one Redis across rolled-back databases: off
+# (tests/evaluation/test_dashboard_cache.py switches it on).
+DASHBOARD_CACHE_SECONDS = 0

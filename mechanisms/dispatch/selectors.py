@@ -13,7 +13,9 @@ from branches.roles import Role
 from branches.selectors import (
     can_write_jurisdiction,
     has_role,
+    holds_any,
     jurisdiction_path,
+    register_holding,
     visible_branches,
 )
 from mechanisms.common.selectors import _count, liaison_unit_id
@@ -31,6 +33,8 @@ from projects import lights
 from projects.models import CADENCE_DAYS, LIGHT_SEVERITY, IndicatorReading, Project
 from projects.models import next_dispatch_due as projects_next_dispatch_due
 
+register_holding("instruction_assignee", lambda user: Instruction.objects.filter(assignee_user=user))
+
 
 def visible_dispatches(user) -> QuerySet[Dispatch]:
     return Dispatch.objects.filter(branch__in=visible_branches(user))
@@ -39,7 +43,9 @@ def visible_dispatches(user) -> QuerySet[Dispatch]:
 def visible_instructions(user) -> QuerySet[Instruction]:
     if not user.is_authenticated:
         return Instruction.objects.none()
-    rules = Q(branch__in=visible_branches(user)) | Q(assignee_user=user)
+    rules = Q(branch__in=visible_branches(user))
+    if jurisdiction_path(user) is None or holds_any(user, "instruction_assignee"):
+        rules |= Q(assignee_user=user)
     unit = liaison_unit_id(user)
     if unit:
         rules |= Q(assignee_unit_id=unit)

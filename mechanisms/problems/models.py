@@ -141,6 +141,8 @@ class ProblemCase(OwnedModel):
         indexes = [
             models.Index(fields=["branch", "status"], name="problem_branch_status"),
             models.Index(fields=["status", "deadline"], name="problem_status_deadline"),
+            # The problem list's order (newest first), read backwards for its first pages.
+            models.Index(fields=["created_at", "id"], name="problem_list_order"),
         ]
         constraints = [
             models.CheckConstraint(

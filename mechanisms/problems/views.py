@@ -9,7 +9,6 @@ not confirm what exists); a move the state machine refuses is shown as a message
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exports import export_response
+from core.paging import capped_page
 from mechanisms.common.selectors import record_extras
 from mechanisms.common.workdays import calendar, time_limits
 from mechanisms.problems import selectors as sel
@@ -64,7 +64,7 @@ def problem_list(request):
         "mechanisms/problems/list.html",
         {
             "form": filterset.form,
-            "page": Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": capped_page(filterset.qs, PAGE_SIZE, request.GET.get("page")),
             "query": _query_without_page(request),
             "filtered": filterset.filtered,
             "can_report": sel.reporting_branches(request.user).exists(),

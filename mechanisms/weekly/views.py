@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from branches.roles import Role
 from branches.selectors import has_role
 from core.exports import export_response
+from core.paging import capped_page
 from mechanisms.common import selectors as sel_common
 from mechanisms.common.selectors import record_extras
 from mechanisms.common.web import apply_form_errors, filters_query, flash_refusal, require_pages
@@ -333,7 +334,7 @@ def weeklyreport_list(request):
     require_pages(request.user)
     filterset = WeeklyReportFilterSet(request.GET, user=request.user)
     form, reports = filterset.form, filterset.qs
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(reports, PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "mechanisms/weekly/list.html",

@@ -120,11 +120,12 @@ def test_branch_list_query_count_is_the_same_at_10_and_200_branches(world, clien
     make_branches(world.o["committee_a"], 190, start=10)
     many = page_queries(client, url)
 
-    # Pinned: user, roles, organization, filter choices (batches; lead units and fields are
+    # Pinned: user, roles, organization, the office user's holdings
+    # (branches.selectors.holds_any), filter choices (batches; lead units and fields are
     # typeahead pickers, read only for a chosen value), then count and page (the export: count,
     # to choose between now and a worker, and all rows in one query). Justify any change.
     assert few == many, (few, many)
-    assert few[1] == 6
+    assert few[1] == 7
 
 
 # ---------------------------------------------------------------- branch detail
@@ -498,7 +499,8 @@ def test_branch_detail_query_count_does_not_grow_with_members_projects_and_activ
 
     page = text(client.get(url))
     assert "队员029" in page and "子项目029" in page and "四比竞赛029" in page
-    # Pinned: user, roles, organization, the branch, its responsible units, the staff check,
-    # members, projects, activities, three history tables, the two activation guards.
+    # Pinned: user, roles, organization, the office user's holdings, the branch, its responsible
+    # units, the staff check, members, projects, activities, three history tables, the two
+    # activation guards.
     assert few == many, (few, many)
-    assert few[1] == 13
+    assert few[1] == 14

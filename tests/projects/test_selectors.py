@@ -24,12 +24,14 @@ pytestmark = pytest.mark.django_db
 # Every page: session, user, role codes, the user's organization (jurisdiction), the unread
 # notification badge, and saving the session (savepoint, update, release) = 8.
 # The list adds the filter choices (batches, branches, fields, lead units, 调度长), the count and
-# the page of rows.
-LIST_QUERIES = 12
+# the page of rows; and for an office user, whether they hold grants, memberships or assigned
+# instructions (branches.selectors.holds_any, one query a request: without them their
+# visibility is a plain indexed subtree).
+LIST_QUERIES = 13
 # The detail adds the project with its relations, its responsible units, indicators and
 # milestones (prefetches), the two "may write" checks, the readings, four history tables and the
-# users named in the history's changes.
-DETAIL_QUERIES = 17
+# users named in the history's changes (and the office user's holdings, as on the list).
+DETAIL_QUERIES = 18
 
 
 def _bulk_projects(world, n: int):
@@ -120,8 +122,9 @@ def test_detail_query_count_is_pinned_and_flat(world):
 def test_project_list_selector_is_one_query_per_page(world):
     _bulk_projects(world, 30)
     n, rows = count_queries(lambda: list(selectors.project_list(user=world.staff)[:25]))
-    # One for the rows; the user's organization is read once and cached on the user.
-    assert n <= 2
+    # One for the rows; the user's organization and holdings (branches.selectors.holds_any) are
+    # read once and kept on the user object.
+    assert n <= 3
     n_again, _ = count_queries(lambda: [(p.branch.name, p.field.name, str(p.lead_unit), p.dispatch_chief) for p in rows])
     assert n_again == 0
 

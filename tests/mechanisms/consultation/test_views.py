@@ -165,6 +165,6 @@ class TestList:
         small = count()
         _consultations(world, 190)
         large = count()
-        # session, user, roles, organization, can-convene, count, rows, unread badge (the project,
+        # session, user, roles, organization, the office user's holdings (holds_any), can-convene, count, rows, unread badge (the project,
         # branch and unit filters are typeahead pickers: no query until a value is chosen)
-        assert small == large == 8
+        assert small == large == 9

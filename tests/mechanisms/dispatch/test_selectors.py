@@ -269,7 +269,9 @@ class TestListQueries:
         small, rows = count_queries(run, User.objects.get(pk=world.staff.pk))
         _instructions(world, 190)
         large, more = count_queries(run, User.objects.get(pk=world.staff.pk))
-        assert small == large == 3  # roles, the user's organization (jurisdiction), rows
+        # roles, the user's organization (jurisdiction), their holdings (grants, memberships,
+        # instructions: branches.selectors.holds_any), rows
+        assert small == large == 4
         assert len(more) > len(rows) > 0
 
     def test_filters(self, world):

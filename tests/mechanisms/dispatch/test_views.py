@@ -252,11 +252,11 @@ class TestLists:
         assert len(rows) == 2 + 3 and rows[2][6] == 1  # one instruction per session
 
     @pytest.mark.parametrize("name, fill, expected", [
-        # session, user, roles, organization, count, page rows, unread badge; the instruction list
+        # session, user, roles, organization, the office user's holdings (holds_any), count, page rows, unread badge; the instruction list
         # also loads the working-day calendar for the ticket colours. The filters' pickers are
         # typeaheads: they read no choices until a value is chosen (then that row only).
-        ("instruction_list", _many, 8),
-        ("dispatch_list", _sessions, 7),
+        ("instruction_list", _many, 9),
+        ("dispatch_list", _sessions, 8),
     ])
     def test_query_counts_are_pinned_and_constant(self, world, client, name, fill, expected):
         url = reverse(f"mechanisms:{name}")

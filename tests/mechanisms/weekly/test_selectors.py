@@ -84,9 +84,10 @@ def test_authoring_and_answering_branches(w):
 @pytest.mark.parametrize(
     ("name", "user_attr", "expected"),
     # session, user, roles, batches, the page's count and rows, the unread badge — and for
-    # staff their jurisdiction's node and "is office": nothing per row. (The session is no
-    # longer saved back on every request: at most once a minute, core.middleware.)
-    [("weeklyreport_list", "staff", 9), ("weeklyreport_list", "secretary", 7)],
+    # staff their jurisdiction's node, "is office" and their holdings (grants, memberships…:
+    # branches.selectors.holds_any): nothing per row. (The session is no longer saved back on
+    # every request: at most once a minute, core.middleware.)
+    [("weeklyreport_list", "staff", 10), ("weeklyreport_list", "secretary", 7)],
 )
 def test_weekly_list_query_count_is_constant(client, w, name, user_attr, expected):
     client.force_login(getattr(w, user_attr))
@@ -128,8 +129,8 @@ def test_missing_list_query_count_is_constant(client, w, org_tree):
         for i in range(190)
     )
     large = get_query_count(client, url)
-    # session, user, roles, jurisdiction node, batches, page count and rows, badge
-    assert small == large == 8, (small, large)
+    # session, user, roles, jurisdiction node, holdings, batches, page count and rows, badge
+    assert small == large == 9, (small, large)
 
 
 @pytest.mark.parametrize("name", ["decisionrequest_list", "report_list", "decisionrequest_export", "report_export"])
@@ -142,9 +143,9 @@ def test_request_and_report_lists_query_count_is_constant(client, w, name):
     large = get_query_count(client, url)
     assert small == large, (small, large)
     if name.endswith("_list"):
-        # session, user, roles, jurisdiction node, batches, page count and rows, "can create",
-        # badge
-        assert large == 9, large
+        # session, user, roles, jurisdiction node, holdings, batches, page count and rows, "can
+        # create", badge
+        assert large == 10, large
 
 
 # ---------------------------------------------------------------- the secretary's home
