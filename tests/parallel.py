@@ -31,8 +31,11 @@ class SuiteScheduling(LoadGroupScheduling):
         config.option.loadscopereorder = False
 
     def _split_scope(self, nodeid: str) -> str:
-        if "@" in nodeid:
-            return nodeid.rsplit("@", 1)[-1]
+        # xdist appends "@<group>" to a grouped test's id; a parameter may hold an "@" too (an
+        # e-mail address), so only our own groups count as one.
+        group = nodeid.rsplit("@", 1)[-1]
+        if group in FIRST:
+            return group
         return nodeid.split("::", 1)[0]
 
     def _assign_work_unit(self, node) -> None:

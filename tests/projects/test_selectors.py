@@ -22,12 +22,13 @@ from .factories import days, make_indicator, make_milestone, make_project, today
 pytestmark = pytest.mark.django_db
 
 # Every page: session, user, role codes, the user's organization (jurisdiction), the unread
-# notification badge, and saving the session (savepoint, update, release) = 8.
-# The list adds the filter choices (batches, branches, fields, lead units, 调度长), the count and
+# notification badge (the session is saved at most once a minute: not on this request).
+# The list adds the filter choices that are not typeahead pickers (batches, fields), the count and
 # the page of rows; and for an office user, whether they hold grants, memberships or assigned
 # instructions (branches.selectors.holds_any, one query a request: without them their
-# visibility is a plain indexed subtree).
-LIST_QUERIES = 13
+# visibility is a plain indexed subtree). The branch, lead-unit and 调度长 filters are typeaheads:
+# no query until a value is chosen.
+LIST_QUERIES = 9
 # The detail adds the project with its relations, its responsible units, indicators and
 # milestones (prefetches), the two "may write" checks, the readings, four history tables and the
 # users named in the history's changes (and the office user's holdings, as on the list).
