@@ -39,6 +39,7 @@ from branches.models import (
     WeakLink,
 )
 from core.exports import export_response
+from core.messages import flash_errors
 from core.paging import capped_page
 from core.views import attachment_response
 from core.xlsx import xlsx_response
@@ -59,11 +60,6 @@ def _apply_errors(form, exc: ValidationError):
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _flash_errors(request, exc: ValidationError):
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _optional_url(name: str, *args) -> str | None:
@@ -204,7 +200,7 @@ def branch_transition(request, pk):
     try:
         services.branch_transition(branch=branch, to=target, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(
             request, _("The branch is now “%(status)s”.") % {"status": BranchStatus(target).label}
@@ -252,7 +248,7 @@ def membership_end(request, pk):
     try:
         services.membership_end(membership=membership, by=request.user, left_on=left_on)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("%(person)s has left the branch.") % {"person": membership.person.name})
     return redirect("branches:branch_detail", pk=membership.branch_id)
@@ -280,7 +276,7 @@ def commitment_update(request, pk):
                 membership=membership, commitment=form.cleaned_data["commitment"], by=request.user
             )
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Your commitment in “%(branch)s” is saved.") % {"branch": membership.branch.name})
     else:
@@ -339,7 +335,7 @@ def attachment_add(request, pk):
         try:
             services.activity_attachment_add(activity=activity, uploaded=form.cleaned_data["file"], by=request.user)
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Attachment uploaded."))
     else:
@@ -511,7 +507,7 @@ def weaklink_resolve(request, pk):
     try:
         services.weak_link_resolve(weak_link=weak_link, by=request.user)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("“%(title)s” marked resolved.") % {"title": weak_link.title})
     return redirect("branches:chain_detail", pk=weak_link.chain_id)

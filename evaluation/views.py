@@ -22,6 +22,7 @@ from branches.models import Person
 from core.audit import record
 from core.documents import docx_response, pdf_response
 from core.exports import audit_export, export_response
+from core.messages import flash_errors
 from core.models import AuditAction
 from core.security import client_ip
 from core.xlsx import xlsx_response
@@ -57,11 +58,6 @@ PAGE_SIZE = 25
 def _require_office(user):
     if not selectors.is_office_user(user):
         raise Http404
-
-
-def _flash(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -103,7 +99,7 @@ def evaluation_start(request, branch_pk):
     try:
         evaluation = services.evaluation_start(branch=branch, rubric=form.cleaned_data["rubric"], by=request.user)
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
         return redirect("evaluation:evaluation_list")
     messages.success(request, _("The evaluation of “%(branch)s” has started.") % {"branch": branch.name})
     return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
@@ -188,7 +184,7 @@ def adjustment_add(request, pk):
                 reason=form.cleaned_data["reason"], by=request.user,
             )
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Recorded."))
     else:
@@ -208,7 +204,7 @@ def adjustment_remove(request, pk):
     try:
         services.adjustment_remove(adjustment=adjustment, by=request.user)
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Removed."))
     return redirect("evaluation:evaluation_detail", pk=adjustment.evaluation_id)
@@ -225,7 +221,7 @@ def evaluation_finalize(request, pk):
             evaluation=evaluation, by=request.user, remarks=form.cleaned_data.get("remarks", "")
         )
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -352,7 +348,7 @@ def appraisals_open(request, branch_pk):
     try:
         created = services.appraisals_open(branch=branch, by=request.user)
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("%(n)s appraisals opened.") % {"n": created})
     return redirect("evaluation:appraisal_list", branch_pk=branch.pk)
@@ -474,7 +470,7 @@ def appraisal_self_waive(request, pk):
         try:
             services.appraisal_self_assessment_waive(appraisal=appraisal, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
         else:
             messages.success(
                 request, _("Recorded: %(name)s did not fill in the self-assessment.") % {"name": appraisal.person.name}
@@ -491,7 +487,7 @@ def appraisal_finalize(request, pk):
     try:
         services.appraisal_finalize(appraisal=appraisal, by=request.user)
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The appraisal of %(name)s is final.") % {"name": appraisal.person.name})
     return redirect("evaluation:appraisal_list", branch_pk=appraisal.branch_id)

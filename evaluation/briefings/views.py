@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from branches.selectors import is_office_user
 from core.documents import docx_response, pdf_response
 from core.exports import export_response
+from core.messages import flash_errors
 from evaluation.briefings import selectors, services
 from evaluation.briefings.documents import briefing_docx as build_docx
 from evaluation.briefings.documents import file_name
@@ -37,11 +38,6 @@ def _require_office(user):
 def _require_staff(user):
     if not selectors.can_draft_briefings(user):
         raise Http404
-
-
-def _flash(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -157,7 +153,7 @@ def briefing_refresh(request, pk):
     try:
         services.briefing_refresh_figures(briefing=briefing, by=request.user)
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The figures were drawn again from the records."))
     return redirect("evaluation:briefing_detail", pk=briefing.pk)
@@ -173,7 +169,7 @@ def briefing_issue(request, pk):
     try:
         issued = services.briefing_issue(briefing=briefing, by=request.user, expected_number=expected)
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request, _("Issued as %(year)s No. %(number)s.") % {"year": issued.year, "number": issued.number}
