@@ -47,15 +47,22 @@ def _session_clock():
         yield traveller
 
 
+@pytest.fixture(scope="module")
+def clock_moment():
+    """The moment a module's tests (and its shared world) start at: the suite's. A package whose
+    hand counts belong to one fixed date overrides this fixture in its conftest."""
+    return suite_now()
+
+
 @pytest.fixture(scope="module", autouse=True)
-def _module_clock(_session_clock):
-    with time_machine.travel(suite_now(), tick=True) as traveller:
+def _module_clock(_session_clock, clock_moment):
+    with time_machine.travel(clock_moment, tick=True) as traveller:
         yield traveller
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock(_module_clock):
-    with time_machine.travel(suite_now(), tick=True) as traveller:
+def frozen_clock(_module_clock, clock_moment):
+    with time_machine.travel(clock_moment, tick=True) as traveller:
         yield traveller
 
 

@@ -14,7 +14,7 @@ Django's ``TestCase.setUpTestData``::
   ``setUpTestData``'s ``TestData`` does), so what it changes in memory is gone too;
 - ``org_tree`` and ``make_user`` in such a test are the world's (the same organizations, the
   same user counter), as when the world was built from those fixtures;
-- the world is built on the suite's clock from the suite's moment, and each test's clock then
+- the world is built on the suite's clock from the module's moment (``clock_moment``), and each test's clock then
   starts where the build ended — the timeline of a world built in the test's own setup;
 - tests of a module that do not use its shared world run before those that do
   (``order_shared_world_tests``), so that they never see it; ``check_isolation`` in
@@ -35,8 +35,6 @@ import time_machine
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone, translation
-
-from tests.clock import suite_now
 
 PREFIX = "shared_world_once__"
 
@@ -68,7 +66,7 @@ def shared_world(build, *, name: str = "world", language: str | None = None, lan
     once_name = PREFIX + name
 
     @pytest.fixture(scope="module", name=once_name)
-    def once(django_db_setup, django_db_blocker):
+    def once(django_db_setup, django_db_blocker, clock_moment):
         from tests.utils import UserMaker, build_org_tree
 
         with django_db_blocker.unblock():
@@ -76,7 +74,7 @@ def shared_world(build, *, name: str = "world", language: str | None = None, lan
             outer.__enter__()
         SharedWorldState.open += 1
         try:
-            with django_db_blocker.unblock(), time_machine.travel(suite_now(), tick=True):
+            with django_db_blocker.unblock(), time_machine.travel(clock_moment, tick=True):
                 with (
                     translation.override(language) if language else _nothing(),
                     override_settings(LANGUAGE_CODE=language_code) if language_code else _nothing(),
