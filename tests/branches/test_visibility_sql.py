@@ -1,7 +1,9 @@
 """The shape of the visibility SQL (issue 14): an office user's jurisdiction is one indexed
 prefix match on the organization path, with the grant and membership rules joined only for the
 users who hold grants or memberships (an EXISTS OR-ed into every list turned a city's lists and
-dashboard into full scans of the province's tables)."""
+dashboard into full scans of the province's tables), and then as a UNION of id sets that
+PostgreSQL joins by index (an OR of EXISTS made it walk a million weekly reports in list order to
+find a secretary's hundred)."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -70,9 +72,10 @@ def test_an_office_user_with_a_grant_outside_the_jurisdiction_has_it_joined_and_
     )
     staff = _fresh(world.staff_a)
 
-    sql = _sql(visible_branches(staff))
-    assert "EXISTS" in sql.upper()
+    sql = _sql(visible_branches(staff)).upper()
+    assert sql.count(" UNION ") == 2 and "EXISTS" not in sql and " LIKE " in sql
     assert visible_branches(staff).filter(pk=world.branch_b.pk).exists()
+    assert visible_branches(staff).filter(pk=world.branch_a.pk).exists()
     assert visibility_key(staff) == f"user:{staff.pk}"
 
 
@@ -81,7 +84,8 @@ def test_a_secretary_sees_by_grants_and_memberships(world):
 
     sql = _sql(visible_branches(secretary)).upper()
 
-    assert sql.count("EXISTS") == 2 and " LIKE " not in sql
+    assert sql.count(" UNION ") == 1 and "EXISTS" not in sql and " LIKE " not in sql
+    assert list(visible_branches(secretary)) == [world.branch_a]
     assert visibility_key(secretary) == f"user:{secretary.pk}"
 
 
@@ -97,3 +101,17 @@ def test_the_planner_reads_a_city_s_branches_through_the_committee_index(world):
 
     assert "SubPlan" not in plan, plan
     assert "Index" in plan and "projects_project" in plan, plan
+
+
+def test_the_planner_reaches_a_secretary_s_weekly_reports_through_their_branch(world):
+    """A secretary's weekly reports are found from the ids of their branches (an index join),
+    not by testing every report against their grants and memberships (issue 14)."""
+    secretary = _fresh(world.secretary_a)
+    sql, params = visible_weekly_reports(secretary).order_by("-iso_year", "-iso_week")[:25].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "SubPlan" not in plan, plan
+    assert "Append" in plan or "Unique" in plan or "HashAggregate" in plan, plan
