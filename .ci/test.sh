@@ -70,6 +70,7 @@ fi
 case $DATABASE_URL in postgres*) ;; *) echo "make test needs PostgreSQL; DATABASE_URL=$DATABASE_URL"; exit 1;; esac
 export CELERY_BROKER_URL=${CELERY_BROKER_URL:-$REDIS_URL}
 export DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ENV=test
+unset DASHBOARD_CACHE_SECONDS   # the benchmark's switch (config/settings/test.py): off in tests
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 # ---------------------------------------------------------------- Django checks
