@@ -11,6 +11,10 @@ A unit of work goes whole to one process:
 - ``make run``'s SQLite path (tests/demo/test_sqlite_path.py), alone, second: the other process
   starts with it, so that its subprocess runs while the first seeds the demo.
 
+- the cases of a module in ``SPLIT`` one by one: modules whose tests build their own world and
+  one of which is long (the bad-input corpus, a case per URL namespace), so that its cases
+  share the two processes instead of running back to back on one.
+
 The rest follow in the order of collection, each to the process that is free first. Every
 process has its own test database (pytest-django adds ``_gw0``, ``_gw1``), Celery queue and cache
 keys (config/settings/test.py), live server port and browser.
@@ -21,6 +25,7 @@ from xdist.scheduler import LoadGroupScheduling
 from tests.demo_data import DEMO_GROUP, SQLITE_GROUP
 
 FIRST = (DEMO_GROUP, SQLITE_GROUP)
+SPLIT = frozenset({"tests/core/test_bad_input.py"})
 
 
 class SuiteScheduling(LoadGroupScheduling):
@@ -36,7 +41,8 @@ class SuiteScheduling(LoadGroupScheduling):
         group = nodeid.rsplit("@", 1)[-1]
         if group in FIRST:
             return group
-        return nodeid.split("::", 1)[0]
+        module = nodeid.split("::", 1)[0]
+        return nodeid if module in SPLIT else module
 
     def _assign_work_unit(self, node) -> None:
         for scope in FIRST:
