@@ -46,13 +46,15 @@ from core.models import EXPORT_JOB_TRANSITIONS, AuditAction, ExportJob, ExportJo
 from core.queue import enqueue_on_commit
 from core.security import client_ip
 from core.workflow import ensure_transition
-from core.xlsx import _cell_value, xlsx_response
+from core.xlsx import _cell_value, stream_writers, xlsx_response
 from core.xlsx_stream import EXCEL_MAX_ROWS, write_workbook
 
 logger = logging.getLogger(__name__)
 
 # How often the worker writes its progress to the job row (one UPDATE per this many rows).
 PROGRESS_EVERY = 500
+# Rows a builder's query fetches at a time (``queryset.iterator(chunk_size=…)``).
+EXPORT_CHUNK = 2000
 # Query-string keys of a list page that are not filters.
 _NOT_FILTERS = frozenset({"page", "export"})
 
@@ -175,8 +177,10 @@ ROWS_PER_SHEET = EXCEL_MAX_ROWS - 2
 def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, every: int = PROGRESS_EVERY) -> int:
     """Write a workbook that looks like ``core.xlsx.build_workbook``'s (bold merged title row,
     shaded header row, frozen panes) into ``stream``, row by row; return the number of rows.
-    Every value goes through ``core.xlsx._cell_value`` and every string is written as an inline
-    string (never a formula), so formula-like text stays text.
+    Every value is written as ``core.xlsx._cell_value`` makes it (the common types by
+    ``core.xlsx.stream_writers()``, one dict lookup a value, the others through ``_cell_value``) and
+    every string is written as an inline string (never a formula), formula-like text with Excel's
+    quote prefix, so it stays text.
 
     ``core.xlsx_stream`` writes each row as XML text straight into the zip, so a million-row
     export costs what a hundred-row one does in memory, about five times faster than openpyxl's
@@ -193,6 +197,7 @@ def write_xlsx(stream, *, title, headers, rows, widths=None, on_progress=None, e
         widths=column_widths,
         rows_per_sheet=ROWS_PER_SHEET,
         convert=_cell_value,
+        writers=stream_writers(),
         on_progress=on_progress,
         every=every,
     )
