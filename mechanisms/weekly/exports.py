@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 
 from branches.models import full_name_of
 from branches.selectors import personal_value
-from core.exports import EXPORT_CHUNK, ExportData, register_export
+from core.exports import ExportData, choice_labels, register_export, value_rows
 from mechanisms.weekly.filters import MissingReportFilterSet, WeeklyReportFilterSet
-from mechanisms.weekly.models import WeeklyReportStatus
+from mechanisms.weekly.models import WeeklyReport
 
 # What the export reads of each report, as tuples (no model instance a row: a million rows at
 # province scale, issue 14): its own columns and the two names.
@@ -29,7 +29,7 @@ def weeklyreport_export_data(user, params) -> ExportData:
     ]
     # Translated once, not once a row.
     yes, no = _("Yes"), _("No")
-    statuses = {value: str(label) for value, label in WeeklyReportStatus.choices}
+    statuses = choice_labels(WeeklyReport, "status")
     rows = (
         [
             f"{year}-W{week:02d}", branch, batch, secretary or "", statuses.get(status, status), submitted_at,
@@ -39,7 +39,7 @@ def weeklyreport_export_data(user, params) -> ExportData:
         for (
             year, week, branch, batch, secretary, status, submitted_at, late, no_change, work_done, problems_met,
             next_week_plan, support_needed, reviewer, full_name, first_name, last_name, username, review_comment,
-        ) in reports.values_list(*_EXPORT_COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
+        ) in value_rows(reports, _EXPORT_COLUMNS)
     )
     title = _("Weekly reports")
     return ExportData(title, headers, rows, reports.count, {2: 30, 9: 50, 10: 40, 11: 40, 12: 30})
