@@ -8,7 +8,9 @@ A list registers a *builder* under a name, in its app's (or room's) ``exports`` 
 ``builder(user, params)`` gets the user and the list's query string (a QueryDict) and returns an
 ``ExportData`` — (title, headers, rows, count[, widths]) — from the same selector as the page, so
 the export holds exactly the rows the user sees with the filters applied. ``rows`` must be lazy
-(a generator over ``queryset.iterator()``): nothing is read until the workbook is written.
+(a generator over ``queryset.iterator()``): nothing is read until the workbook is written. A
+builder of a list that can be large reads tuples, not model instances (``value_rows``), with its
+labels translated once (``choice_labels``): the weekly-report, project and problem exports do.
 
 ``export_start`` counts the rows: up to ``settings.EXPORT_SYNC_MAX_ROWS`` the workbook is written
 at once; above it an ``ExportJob`` is saved and ``core.export_run`` enqueued after the commit. The
