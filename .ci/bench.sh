@@ -39,16 +39,31 @@ if [[ -z ${DATABASE_URL:-} ]]; then
 fi
 case $DATABASE_URL in postgres*) ;; *) echo "make bench needs PostgreSQL; DATABASE_URL=$DATABASE_URL"; exit 1;; esac
 
-if [[ ${BENCH_ONLY:-} != pages ]]; then
+# BENCH_ONLY=reminders|pickers|pages|submissions runs one step alone.
+ONLY=${BENCH_ONLY:-}
+want() { [[ -z $ONLY || $ONLY == "$1" ]]; }
+
+if want reminders; then
   echo "== reminder sweep at two sizes (BENCH_SCALES=${BENCH_SCALES:-0.1,1})"
   $PY tests/bench/bench_reminders.py
 fi
 
-if [[ -z ${BENCH_ONLY:-} || ${BENCH_ONLY:-} == pickers ]]; then
+if want pickers; then
   echo "== typeahead pickers at ${BENCH_PICKER_PEOPLE:-200000} people"
   $PY tests/bench/bench_pickers.py
 fi
 
-[[ ${BENCH_ONLY:-} == reminders || ${BENCH_ONLY:-} == pickers ]] && exit 0
-echo "== pages at BENCH_PAGES_SCALE=${BENCH_PAGES_SCALE:-1} (p50/p95 over ${BENCH_REQUESTS:-30} requests, queries, gunicorn throughput)"
-BENCH_PAGES_SCALE=${BENCH_PAGES_SCALE:-1} $PY tests/bench/bench_pages.py
+if want pages; then
+  echo "== pages at BENCH_PAGES_SCALE=${BENCH_PAGES_SCALE:-1} (p50/p95 over ${BENCH_REQUESTS:-30} requests, queries, gunicorn throughput)"
+  # In a whole run the submissions step measures the same province: the pages step keeps it.
+  KEEP=${BENCH_KEEP_DB:-}
+  [[ -z $ONLY ]] && KEEP=1
+  BENCH_KEEP_DB=$KEEP BENCH_PAGES_SCALE=${BENCH_PAGES_SCALE:-1} $PY tests/bench/bench_pages.py
+fi
+
+if want submissions; then
+  echo "== weekly-report submissions open-loop at ${BENCH_SUBMIT_RATE:-20}/s for ${BENCH_SUBMIT_SECONDS:-30} s (gunicorn)"
+  REUSE=${BENCH_REUSE_DB:-}
+  [[ -z $ONLY ]] && REUSE=1
+  BENCH_REUSE_DB=$REUSE BENCH_PAGES_SCALE=${BENCH_PAGES_SCALE:-1} $PY tests/bench/bench_submissions.py
+fi

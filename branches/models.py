@@ -98,6 +98,12 @@ class Organization(TimeStampedModel):
         return Organization.objects.filter(path__startswith=self.path)
 
 
+def full_name_of(full_name: str, first_name: str, last_name: str, username: str) -> str:
+    """What ``User.get_full_name()`` answers, from the columns themselves (an export that reads
+    tuples, not users)."""
+    return full_name or f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A login. ``organization`` is the node of the tree the user works at (their jurisdiction)."""
 
@@ -122,7 +128,7 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def get_full_name(self):
-        return self.full_name or super().get_full_name() or self.username
+        return full_name_of(self.full_name, self.first_name, self.last_name, self.username)
 
 
 class Gender(models.TextChoices):

@@ -20,6 +20,8 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.xlsx_stream import cell_writers
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -59,10 +61,26 @@ def _cell_value(value):
     if value is None:
         return ""
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        return timezone.localtime(value).replace(tzinfo=None)
+        return _local_naive(value)
     if isinstance(value, (int, float, Decimal)) or hasattr(value, "isoformat"):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return _strip_illegal(str(value))
+
+
+def _local_naive(value):
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def _strip_illegal(text: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def stream_writers() -> dict:
+    """The streaming writer's cell writers that give, for the common types, exactly what
+    ``_cell_value`` then the writer's general path give (core.exports.write_xlsx), in the
+    time zone active now (read once, not once a value)."""
+    zone = timezone.get_current_timezone()
+    return cell_writers(text=_strip_illegal, aware_datetime=lambda value: value.astimezone(zone).replace(tzinfo=None))
 
 
 def is_formula_like(value) -> bool:

@@ -14,13 +14,20 @@ on further sheets with the same title and header rows ("name (2)", "name (3)", â
 Values are written by type: str (control characters that XML cannot carry are dropped, the text
 cut at Excel's 32,767 characters), bool, int, float, date, datetime (naive: convert aware ones
 first), time; anything else as its str(). A string is always text, never a formula.
+
+Each value's XML comes from the writer of its exact type, looked up once in a dict
+(``cell_writers``), not from a chain of ``isinstance`` tests; a value of any other type (a
+subclass, a Decimal, a lazy translation) takes the general path, ``_cell(ref, convert(value))``.
+A caller's ``convert`` (the exports' ``core.xlsx._cell_value``) is thus applied only to the
+values the writers do not cover, so ``cell_writers`` takes what ``convert`` does to the covered
+types (``text``, ``aware_datetime``) and each writer gives exactly what the general path gives.
 """
 
 import datetime
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 # Excel's limits.
@@ -94,6 +101,37 @@ def _string_cell(ref: str, value: str, style: int = 0) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
 
 
+_EPOCH_DATE = _EPOCH.date()
+
+
+def _bool_cell(ref: str, value) -> str:
+    return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+
+
+def _int_cell(ref: str, value) -> str:
+    return f'<c r="{ref}"><v>{value}</v></c>'
+
+
+def _float_cell(ref: str, value) -> str:
+    return f'<c r="{ref}"><v>{value!r}</v></c>' if math.isfinite(value) else _string_cell(ref, str(value))
+
+
+def _datetime_cell(ref: str, value) -> str:
+    if value.tzinfo is not None:
+        raise ValueError("Aware datetimes must be converted to local time before writing.")
+    delta = value - _EPOCH
+    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    return f'<c r="{ref}" s="{_DATETIME}"><v>{serial!r}</v></c>'
+
+
+def _date_cell(ref: str, value) -> str:
+    return f'<c r="{ref}" s="{_DATE}"><v>{(value - _EPOCH_DATE).days}</v></c>'
+
+
+def _empty_cell(ref: str, value) -> str:
+    return ""
+
+
 def _cell(ref: str, value) -> str:
     """One cell's XML ("" for an empty cell)."""
     if isinstance(value, str):
@@ -101,25 +139,66 @@ def _cell(ref: str, value) -> str:
             return ""
         return _string_cell(ref, value, _QUOTED if value.startswith(_FORMULA_PREFIXES) else 0)
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return _bool_cell(ref, value)
     if isinstance(value, int):
-        return f'<c r="{ref}"><v>{int(value)}</v></c>'
+        return _int_cell(ref, int(value))
     if isinstance(value, float):
-        return f'<c r="{ref}"><v>{float(value)!r}</v></c>' if math.isfinite(value) else _string_cell(ref, str(value))
+        return _float_cell(ref, float(value))
     if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            raise ValueError("Aware datetimes must be converted to local time before writing.")
-        delta = value - _EPOCH
-        serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-        return f'<c r="{ref}" s="{_DATETIME}"><v>{serial!r}</v></c>'
+        return _datetime_cell(ref, value)
     if isinstance(value, datetime.date):
-        return f'<c r="{ref}" s="{_DATE}"><v>{(value - _EPOCH.date()).days}</v></c>'
+        return _date_cell(ref, value)
     if isinstance(value, datetime.time):
         serial = (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
         return f'<c r="{ref}" s="{_TIME}"><v>{serial!r}</v></c>'
     if value is None:
         return ""
     return _string_cell(ref, str(value))
+
+
+# ---------------------------------------------------------------- one writer a type
+CellWriter = Callable[[str, object], str]
+_has_illegal = _ILLEGAL.search
+_QUOTED_ATTR = f' s="{_QUOTED}"'
+
+
+def cell_writers(
+    *, text: Callable[[str], str] | None = None, aware_datetime: Callable | None = None
+) -> dict[type, CellWriter]:
+    """The writers of the common exact types, each giving what ``_cell(ref, convert(value))``
+    gives when ``convert`` maps a str through ``text`` (None: unchanged; it may only drop
+    characters that XML cannot carry, as ``core.xlsx._cell_value`` does), an aware datetime
+    through ``aware_datetime`` (None: refused, as ``_cell`` refuses it) and leaves the other
+    types as they are."""
+
+    def str_cell(ref: str, value) -> str:
+        if _has_illegal(value) is None:  # nearly always: nothing for either pass to drop
+            if not value:
+                return ""
+            quoted = _QUOTED_ATTR if value.startswith(_FORMULA_PREFIXES) else ""
+            if len(value) > EXCEL_MAX_CHARS:
+                value = value[:EXCEL_MAX_CHARS]
+            value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # saxutils.escape
+            return f'<c r="{ref}"{quoted} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+        return _cell(ref, value if text is None else text(value))
+
+    def datetime_cell(ref: str, value) -> str:
+        if value.tzinfo is not None and aware_datetime is not None:
+            value = aware_datetime(value)
+        return _datetime_cell(ref, value)
+
+    return {
+        str: str_cell,
+        bool: _bool_cell,
+        int: _int_cell,
+        float: _float_cell,
+        datetime.datetime: datetime_cell,
+        datetime.date: _date_cell,
+        type(None): _empty_cell,
+    }
+
+
+_PLAIN_WRITERS = cell_writers()
 
 
 def sheet_names(title, count: int) -> list[str]:
@@ -141,6 +220,7 @@ class _Sheet:
         self.columns = [column_letter(i) for i in range(1, max(1, len(headers)) + 1)]
         self.last_column = self.columns[-1]
         self.next_row = 3
+        self.parts: list[str] = []
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>' for i, width in enumerate(widths, start=1)
         )
@@ -160,22 +240,24 @@ class _Sheet:
         )
         self.handle.write(head.encode())
 
-    def write_rows(self, rows: list) -> None:
-        parts = []
-        number = self.next_row
+    def add_row(self, row, writers: Mapping[type, CellWriter], other: CellWriter) -> None:
+        """Append ``row`` (kept as XML text until ``flush``): each value by the writer of its
+        exact type, else by ``other``."""
         columns = self.columns
-        for row in rows:
-            if len(row) > len(columns):  # a row wider than the header
-                columns.extend(column_letter(i) for i in range(len(columns) + 1, len(row) + 1))
-            r = str(number)
-            parts.append(f'<row r="{r}">')
-            parts.extend(_cell(c + r, v) for c, v in zip(columns, row, strict=False))
-            parts.append("</row>")
-            number += 1
-        self.next_row = number
-        self.handle.write("".join(parts).encode())
+        if len(row) > len(columns):  # a row wider than the header
+            columns.extend(column_letter(i) for i in range(len(columns) + 1, len(row) + 1))
+        r = str(self.next_row)
+        writer = writers.get
+        self.parts.append(f'<row r="{r}">{"".join([writer(type(v), other)(c + r, v) for c, v in zip(columns, row, strict=False)])}</row>')
+        self.next_row += 1
+
+    def flush(self) -> None:
+        if self.parts:
+            self.handle.write("".join(self.parts).encode())
+            self.parts.clear()
 
     def close(self) -> None:
+        self.flush()
         merge = ""
         if self.last_column != "A":
             merge = f'<mergeCells count="1"><mergeCell ref="A1:{self.last_column}1"/></mergeCells>'
@@ -191,17 +273,23 @@ def write_workbook(
     rows: Iterable[Sequence],
     widths: Sequence[float],
     rows_per_sheet: int = EXCEL_MAX_ROWS - 2,
-    convert: Callable = lambda value: value,
+    convert: Callable | None = None,
+    writers: Mapping[type, CellWriter] | None = None,
     on_progress: Callable[[int], object] | None = None,
     every: int = 500,
     compresslevel: int = 6,
 ) -> int:
     """Write the workbook into ``stream`` (a seekable binary file); return the number of rows.
 
-    ``convert`` is applied to every value first (the exports' ``core.xlsx._cell_value``);
-    ``on_progress(n)`` is called after every ``every`` rows."""
+    A value whose exact type has a writer in ``writers`` is written by it; any other is
+    ``convert``-ed first (the exports' ``core.xlsx._cell_value``). Without ``writers``: the
+    plain ``cell_writers()`` when there is no ``convert``, none when there is one (``convert``
+    then sees every value). ``on_progress(n)`` is called after every ``every`` rows."""
     if rows_per_sheet < 1:
         raise ValueError("rows_per_sheet must be at least 1")
+    if writers is None:
+        writers = _PLAIN_WRITERS if convert is None else {}
+    other = _cell if convert is None else (lambda ref, value: _cell(ref, convert(value)))
     title = str(title)
     headers = [str(h) for h in headers]
     widths = list(widths)
@@ -209,30 +297,21 @@ def write_workbook(
     sheets = 0
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
         sheet = None
-        batch: list = []
-
-        def flush():
-            if batch:
-                sheet.write_rows(batch)
-                batch.clear()
-
         for row in rows:
-            if sheet is None or sheet.next_row + len(batch) - 3 >= rows_per_sheet:
+            if sheet is None or sheet.next_row - 3 >= rows_per_sheet:
                 if sheet is not None:
-                    flush()
                     sheet.close()
                 sheets += 1
                 sheet = _Sheet(archive, sheets, title=title, headers=headers, widths=widths)
-            batch.append([convert(value) for value in row])
+            sheet.add_row(row, writers, other)
             written += 1
-            if len(batch) >= _ROWS_PER_WRITE:
-                flush()
+            if len(sheet.parts) >= _ROWS_PER_WRITE:
+                sheet.flush()
             if on_progress is not None and written % every == 0:
                 on_progress(written)
         if sheet is None:  # no rows: still one sheet with the title and the header
             sheets = 1
             sheet = _Sheet(archive, 1, title=title, headers=headers, widths=widths)
-        flush()
         sheet.close()
         _write_package(archive, sheet_names(title, sheets))
     return written

@@ -3,9 +3,18 @@ large ones run in the worker)."""
 
 from django.utils.translation import gettext as _
 
-from core.exports import ExportData, register_export
+from branches.models import full_name_of
+from core.exports import ExportData, choice_labels, register_export, value_rows
 from projects.filters import ProjectFilterSet
-from projects.models import forecast_label
+from projects.models import Project, forecast_label
+
+# What a row reads, as a tuple (no project, branch, field, unit and user instances a row).
+_EXPORT_COLUMNS = (
+    "name", "branch__name", "branch__batch", "front", "field__name", "status", "light", "progress", "start_on",
+    "deadline", "forecast_state", "forecast_on", "lead_unit__short_name", "lead_unit__name", "dispatch_chief_id",
+    "dispatch_chief__full_name", "dispatch_chief__first_name", "dispatch_chief__last_name", "dispatch_chief__username",
+    "dispatch_cadence",
+)
 
 
 @register_export("projects")
@@ -17,14 +26,21 @@ def project_export_data(user, params) -> ExportData:
         _("Progress (%)"), _("Start"), _("Deadline"), _("Forecast completion"), _("Lead unit"),
         _("Dispatch chief"), _("Dispatch cadence"),
     ]
+    fronts, statuses, lights, cadences = (
+        choice_labels(Project, name) for name in ("front", "status", "light", "dispatch_cadence")
+    )
     rows = (
         [
-            p.name, p.branch.name, p.branch.batch, p.get_front_display(), p.field.name, p.get_status_display(),
-            p.get_light_display(), round(float(p.progress) * 100, 1), p.start_on, p.deadline,
-            forecast_label(p.forecast_state, p.forecast_on),
-            str(p.lead_unit), p.dispatch_chief.get_full_name() if p.dispatch_chief_id else "",
-            p.get_dispatch_cadence_display(),
+            name, branch, batch, fronts.get(front, front), field, statuses.get(status, status),
+            lights.get(light, light), round(float(progress) * 100, 1), start_on, deadline,
+            forecast_label(forecast_state, forecast_on),
+            unit_short_name or unit_name,  # str(Organization)
+            full_name_of(full_name, first_name, last_name, username) if chief else "",
+            cadences.get(cadence, cadence),
         ]
-        for p in projects.iterator(chunk_size=2000)
+        for (
+            name, branch, batch, front, field, status, light, progress, start_on, deadline, forecast_state,
+            forecast_on, unit_short_name, unit_name, chief, full_name, first_name, last_name, username, cadence,
+        ) in value_rows(projects, _EXPORT_COLUMNS)
     )
     return ExportData(_("Task-force projects"), headers, rows, projects.count, {1: 36, 2: 30, 12: 24})

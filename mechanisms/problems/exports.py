@@ -3,8 +3,16 @@ the worker)."""
 
 from django.utils.translation import gettext as _
 
-from core.exports import ExportData, register_export
+from core.exports import ExportData, choice_labels, register_export, value_rows
 from mechanisms.problems.filters import ProblemFilterSet
+from mechanisms.problems.models import ProblemCase
+
+# What a row reads, as a tuple (no problem, branch, project and unit instances a row).
+_EXPORT_COLUMNS = (
+    "pk", "title", "branch__name", "project__name", "category", "severity", "source", "enterprise_name", "status",
+    "responsible_unit__name", "deadline", "is_overdue", "created_at", "analysed_at", "resolved_at", "verified_at",
+    "satisfaction", "description",
+)
 
 
 @register_export("problems")
@@ -16,13 +24,20 @@ def problem_export_data(user, params) -> ExportData:
         _("Enterprise"), _("Status"), _("Responsible unit"), _("Deadline"), _("Overdue"), _("Reported at"),
         _("Analysed at"), _("Resolved at"), _("Verified at"), _("Enterprise satisfaction"), _("Description"),
     ]
+    categories, severities, sources, statuses, satisfactions = (
+        choice_labels(ProblemCase, name) for name in ("category", "severity", "source", "status", "satisfaction")
+    )
+    yes = _("Yes")
     rows = (
         [
-            p.pk, p.title, p.branch.name, p.project.name if p.project else "", p.get_category_display(),
-            p.get_severity_display(), p.get_source_display(), p.enterprise_name, p.get_status_display(),
-            p.responsible_unit.name if p.responsible_unit else "", p.deadline, _("Yes") if p.is_overdue else "",
-            p.created_at, p.analysed_at, p.resolved_at, p.verified_at, p.get_satisfaction_display(), p.description,
+            pk, title, branch, project or "", categories.get(category, category), severities.get(severity, severity),
+            sources.get(source, source), enterprise, statuses.get(status, status), unit or "", deadline,
+            yes if overdue else "", created_at, analysed_at, resolved_at, verified_at,
+            satisfactions.get(satisfaction, satisfaction), description,
         ]
-        for p in problems.iterator(chunk_size=2000)
+        for (
+            pk, title, branch, project, category, severity, source, enterprise, status, unit, deadline, overdue,
+            created_at, analysed_at, resolved_at, verified_at, satisfaction, description,
+        ) in value_rows(problems, _EXPORT_COLUMNS)
     )
     return ExportData(_("Problems"), headers, rows, problems.count, {2: 36, 3: 28, 4: 28, 10: 24, 18: 60})

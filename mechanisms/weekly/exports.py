@@ -3,24 +3,25 @@ the worker)."""
 
 from django.utils.translation import gettext as _
 
+from branches.models import full_name_of
 from branches.selectors import personal_value
-from core.exports import ExportData, register_export
+from core.exports import ExportData, choice_labels, register_export, value_rows
 from mechanisms.weekly.filters import MissingReportFilterSet, WeeklyReportFilterSet
-from mechanisms.weekly.models import WeeklyReportStatus
+from mechanisms.weekly.models import WeeklyReport
 
-# What the export reads of each report: its own columns and the two names, not every field of the
-# report, its branch and two users (a million rows at province scale, issue 14).
-_EXPORT_FIELDS = (
-    "iso_year", "iso_week", "status", "submitted_at", "is_late", "no_significant_change", "work_done", "problems_met",
-    "next_week_plan", "support_needed", "review_comment", "branch__name", "branch__batch", "reviewed_by__username",
-    "reviewed_by__full_name", "reviewed_by__first_name", "reviewed_by__last_name",
+# What the export reads of each report, as tuples (no model instance a row: a million rows at
+# province scale, issue 14): its own columns and the two names.
+_EXPORT_COLUMNS = (
+    "iso_year", "iso_week", "branch__name", "branch__batch", "secretary_name", "status", "submitted_at", "is_late",
+    "no_significant_change", "work_done", "problems_met", "next_week_plan", "support_needed", "reviewed_by_id",
+    "reviewed_by__full_name", "reviewed_by__first_name", "reviewed_by__last_name", "reviewed_by__username",
+    "review_comment",
 )
 
 
 @register_export("weekly_reports")
 def weeklyreport_export_data(user, params) -> ExportData:
     reports = WeeklyReportFilterSet(params, user=user).qs
-    reports = reports.select_related(None).select_related("branch", "reviewed_by").only(*_EXPORT_FIELDS)
     headers = [
         _("Week"), _("Branch"), _("Batch"), _("Secretary"), _("Status"), _("Submitted at"), _("Late"),
         _("No significant change"), _("Work done"), _("Problems met"), _("Next week's plan"),
@@ -28,15 +29,17 @@ def weeklyreport_export_data(user, params) -> ExportData:
     ]
     # Translated once, not once a row.
     yes, no = _("Yes"), _("No")
-    statuses = {value: str(label) for value, label in WeeklyReportStatus.choices}
+    statuses = choice_labels(WeeklyReport, "status")
     rows = (
         [
-            f"{r.iso_year}-W{r.iso_week:02d}", r.branch.name, r.branch.batch, r.secretary_name or "",
-            statuses.get(r.status, r.status), r.submitted_at, yes if r.is_late else no,
-            yes if r.no_significant_change else no, r.work_done, r.problems_met, r.next_week_plan,
-            r.support_needed, r.reviewed_by.get_full_name() if r.reviewed_by_id else "", r.review_comment,
+            f"{year}-W{week:02d}", branch, batch, secretary or "", statuses.get(status, status), submitted_at,
+            yes if late else no, yes if no_change else no, work_done, problems_met, next_week_plan, support_needed,
+            full_name_of(full_name, first_name, last_name, username) if reviewer else "", review_comment,
         ]
-        for r in reports.iterator(chunk_size=2000)
+        for (
+            year, week, branch, batch, secretary, status, submitted_at, late, no_change, work_done, problems_met,
+            next_week_plan, support_needed, reviewer, full_name, first_name, last_name, username, review_comment,
+        ) in value_rows(reports, _EXPORT_COLUMNS)
     )
     title = _("Weekly reports")
     return ExportData(title, headers, rows, reports.count, {2: 30, 9: 50, 10: 40, 11: 40, 12: 30})

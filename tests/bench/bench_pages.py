@@ -245,14 +245,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def throughput(users: dict, branch: int, seconds: float) -> list[dict]:
-    """Requests a second under gunicorn (2 workers × 2 threads, 4 client threads, loopback only)."""
+def session_cookie(user_pk: int) -> str:
+    """The Cookie header of a session of ``user_pk`` written directly (no login request)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from branches.models import User
 
+    user = User.objects.get(pk=user_pk)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def throughput(users: dict, branch: int, seconds: float) -> list[dict]:
+    """Requests a second under gunicorn (2 workers × 2 threads, 4 client threads, loopback only)."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DJANGO_ENV": "test"}
     server = subprocess.Popen(
@@ -270,13 +281,7 @@ def throughput(users: dict, branch: int, seconds: float) -> list[dict]:
                 time.sleep(0.3)
         rows = []
         for role, pk in users.items():
-            user = User.objects.get(pk=pk)
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
-            cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+            cookie = session_cookie(pk)
             for label, name, needs_branch in [EMPTY, *PAGES]:
                 url = f"http://127.0.0.1:{port}{_url(name, needs_branch, branch)}"
                 done, errors = [0], [0]

@@ -3,12 +3,18 @@ title and header rows; values by type; what openpyxl reads back from it."""
 
 import datetime
 import io
+import zipfile
 from decimal import Decimal
+from enum import IntEnum
 
+import pytest
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from core import exports
-from core.xlsx_stream import EXCEL_MAX_CHARS, sheet_names, write_workbook
+from core.xlsx import _cell_value, stream_writers
+from core.xlsx_stream import EXCEL_MAX_CHARS, _cell, cell_writers, sheet_names, write_workbook
+from mechanisms.weekly.models import WeeklyReportStatus
 
 HEADERS = ["名称", "数量"]
 
@@ -108,3 +114,59 @@ def test_a_row_wider_than_the_header_keeps_every_value():
     write_workbook(out, title="t", headers=["a"], rows=[[1, 2, 3]], widths=[10])
     wb = load_workbook(io.BytesIO(out.getvalue()))
     assert values(wb.active)[2] == (1, 2, 3)
+
+
+# Every kind of value an export meets, and the ones that take the writer's corners: control
+# characters XML cannot carry (alone, before a formula sign, in text past Excel's limit), XML
+# specials, formula-like text, numbers that are not finite, naive and aware times, subclasses.
+CORPUS = [
+    "", "攻坚支部", "第一行\n第二行", "<b>&\"征迁\"</b>", "=1+1", "+86 138", "-2", "@SUM(A1)", "\tx", "\rx",
+    "\x07", "\x01=1+1", "a\x0bb", "\ufffe", "\ufffe=1+1", "长" * (EXCEL_MAX_CHARS + 10),
+    "\x01" + "长" * EXCEL_MAX_CHARS, "=" + "x" * EXCEL_MAX_CHARS,
+    None, True, False, 0, -5, 2**70, 2.5, -0.0, float("nan"), float("inf"), Decimal("12.50"),
+    datetime.date(2026, 3, 6), datetime.datetime(2026, 3, 6, 17, 30, 15, 250),
+    datetime.datetime(2026, 3, 6, 9, 30, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 3, 6, 23, 59, 59, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+    datetime.time(8, 45), IntEnum("Batch", "ONE TWO").TWO, WeeklyReportStatus.SUBMITTED, gettext_lazy("Yes"),
+]
+
+
+def test_the_exports_writers_give_each_value_what_the_general_path_gives():
+    """``core.xlsx.stream_writers()`` (one lookup a value) and ``_cell_value`` then the general
+    ``_cell`` (a chain of type tests) write every value to the same XML: the exports' cells,
+    their formula guard included, are those of before."""
+    writers = stream_writers()
+    assert set(writers) <= {type(value) for value in CORPUS}
+    for value in CORPUS:
+        general = _cell("C7", _cell_value(value))
+        writer = writers.get(type(value))
+        assert writer is None or writer("C7", value) == general, repr(value)[:40]
+
+
+def test_the_plain_writers_give_what_the_general_path_gives():
+    plain = cell_writers()
+    for value in CORPUS:
+        writer = plain.get(type(value))
+        if writer is None:
+            continue
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            with pytest.raises(ValueError, match="Aware"):
+                writer("C7", value)
+            with pytest.raises(ValueError, match="Aware"):
+                _cell("C7", value)
+        else:
+            assert writer("C7", value) == _cell("C7", value), repr(value)[:40]
+
+
+def test_an_export_sheet_is_the_same_xml_with_or_without_the_writers():
+    rows = [CORPUS[i:] + CORPUS[:i] for i in range(0, len(CORPUS), 5)]
+
+    def sheet(**kwargs) -> bytes:
+        out = io.BytesIO()
+        write_workbook(out, title="周报", headers=["a"], rows=rows, widths=[10], convert=_cell_value, **kwargs)
+        with zipfile.ZipFile(out) as archive:
+            return archive.read("xl/worksheets/sheet1.xml")
+
+    written = sheet(writers=stream_writers())
+    assert written == sheet(writers={})
+    assert b'<c r="E3" s="6" t="inlineStr"><is><t xml:space="preserve">=1+1</t></is></c>' in written

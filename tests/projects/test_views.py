@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from branches.models import Light
@@ -81,6 +82,30 @@ def test_export_has_the_filtered_rows(world, client_for):
     assert [r[0] for r in rows] == ["过江通道征迁"]
     assert rows[0][1] == "澄靖第二过江通道征迁攻坚支部"
     assert rows[0][12] == "刘建国"
+
+
+def test_export_rows_read_as_tuples_are_what_the_projects_say(world):
+    """The builder reads tuples (issue 14); each cell is still what the project instance says:
+    display labels, progress, forecast, the lead unit's short name, a chief or none."""
+    from core.exports import build
+    from projects.filters import ProjectFilterSet
+    from projects.models import forecast_label
+
+    Project.objects.filter(pk=world.project.pk).update(progress=Decimal("0.4567"), dispatch_chief=None)
+    world.project.lead_unit.__class__.objects.filter(pk=world.project.lead_unit_id).update(short_name="交通局")
+    with translation.override("zh-hans"):
+        got = list(build(user=world.staff, name="projects", params={}).rows)
+        expected = [
+            [
+                p.name, p.branch.name, p.branch.batch, p.get_front_display(), p.field.name, p.get_status_display(),
+                p.get_light_display(), round(float(p.progress) * 100, 1), p.start_on, p.deadline,
+                forecast_label(p.forecast_state, p.forecast_on), str(p.lead_unit),
+                p.dispatch_chief.get_full_name() if p.dispatch_chief_id else "", p.get_dispatch_cadence_display(),
+            ]
+            for p in ProjectFilterSet({}, user=world.staff).qs
+        ]
+    assert len(got) == 2 and got == expected
+    assert {row[11] for row in got} >= {"交通局"} and "" in {row[12] for row in got}
 
 
 # ---------------------------------------------------------------- detail

@@ -107,6 +107,30 @@ class TestList:
         assert len(rows) == 1
         assert rows[0][1] == "恒达公司用电增容" and rows[0][7] == "江苏恒达精密机械有限公司"
 
+    def test_export_rows_read_as_tuples_are_what_the_problems_say(self, world):
+        """The builder reads tuples (issue 14); each cell is still what the problem instance
+        says: labels, the project and unit or nothing, overdue, the times."""
+        from core.exports import build
+        from mechanisms.problems.filters import ProblemFilterSet
+
+        reported(world, whistle=True, title="恒达公司用电增容")
+        reported(world, project=None, title="园区道路积水")
+        overdue = analysed(world, title="征迁补偿标准不统一")
+        ProblemCase.objects.filter(pk=overdue.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=2))
+        got = list(build(user=world.secretary, name="problems", params={}).rows)
+        expected = [
+            [
+                p.pk, p.title, p.branch.name, p.project.name if p.project else "", p.get_category_display(),
+                p.get_severity_display(), p.get_source_display(), p.enterprise_name, p.get_status_display(),
+                p.responsible_unit.name if p.responsible_unit else "", p.deadline, "Yes" if p.is_overdue else "",
+                p.created_at, p.analysed_at, p.resolved_at, p.verified_at, p.get_satisfaction_display(), p.description,
+            ]
+            for p in ProblemFilterSet({}, user=world.secretary).qs
+        ]
+        assert len(got) == 3 and got == expected
+        assert {row[11] for row in got} == {"Yes", ""} and {row[3] for row in got} >= {""}
+        assert {row[9] for row in got} > {""}
+
     def test_a_large_export_becomes_a_background_job(self, world, client_for, settings):
         settings.EXPORT_SYNC_MAX_ROWS = 1
         reported(world, whistle=True, title="恒达公司用电增容")

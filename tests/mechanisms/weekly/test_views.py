@@ -6,11 +6,12 @@ import datetime
 import io
 from decimal import Decimal
 
+import pytest
 import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branches.models import Light
+from branches.models import Light, User
 from mechanisms.models import Comment, Notification, ProblemCase, WeeklyReport, WeeklyReportStatus
 from mechanisms.weekly.rules import current_week
 from mechanisms.weekly.services import (
@@ -334,6 +335,22 @@ def test_export_columns_of_a_reviewed_and_a_late_report(client, w):
     assert row[12] == w.staff.get_full_name() and row[13] == "进度扎实"
     row = by_branch[w.other_branch.name]
     assert row[4] == "已提交" and row[6] == "是" and row[7] == "是" and row[12] is None
+
+
+@pytest.mark.parametrize(
+    ("full_name", "first_name", "last_name", "shown"),
+    [("陈明", "", "", "陈明"), ("", "明", "陈", "明 陈"), ("", "", "", None)],
+)
+def test_export_names_the_reviewer_as_the_user_page_does(client, w, full_name, first_name, last_name, shown):
+    """The export reads the reviewer's name columns, not the user: the name is still what
+    ``get_full_name()`` says (the full name, else first and last name, else the login)."""
+    reviewed = file(w, submit=True)
+    weekly_report_review(report=reviewed, by=w.staff, comment="")
+    User.objects.filter(pk=w.staff.pk).update(full_name=full_name, first_name=first_name, last_name=last_name)
+    response = login(client, w.staff).get(reverse("mechanisms:weeklyreport_export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True))
+    assert [row[12] for row in rows] == [shown or w.staff.username]
+    assert User.objects.get(pk=w.staff.pk).get_full_name() == (shown or w.staff.username)
 
 
 def test_missing_view_lists_branches_without_a_filed_report(client, w):
