@@ -336,15 +336,13 @@ def explain(users: dict) -> None:
         print(f"\n### {label}\n\n```\n{plan}\n```")
 
 
-def main():
-    mode = sys.argv[1] if len(sys.argv) > 1 else "bench"
-    # As deployed: the dashboard's figures cached (in each process's memory here: no Redis).
-    os.environ.setdefault("DASHBOARD_CACHE_SECONDS", "120")
-    scale = float(os.environ.get("BENCH_PAGES_SCALE", "0.1"))
+def province(scale: float) -> dict:
+    """The province of ``scale``: bulk-loaded into a new bench database, or, with
+    ``BENCH_REUSE_DB=1``, the one an earlier run kept (``BENCH_KEEP_DB=1``). Loading takes
+    minutes and is not what is measured, so it may run while the machine is busy and the
+    measurement later, on an idle machine; what was loaded (users, branch, counts) is saved to
+    var/bench/province-<scale>.json for that."""
     saved = ROOT / "var" / "bench" / f"province-{scale:g}.json"
-    # BENCH_REUSE_DB=1 measures a province kept by an earlier run (BENCH_KEEP_DB=1): loading takes
-    # minutes and is not what is measured, so it may run while the machine is busy and the
-    # measurement later, on an idle machine.
     reuse = os.environ.get("BENCH_REUSE_DB") == "1" and saved.exists()
     bench = database_urls()[1] if reuse else recreate_database()
     setup_django(bench)
@@ -353,12 +351,21 @@ def main():
         loaded = json.loads(saved.read_text())
         loaded["users"] = {role: int(pk) for role, pk in loaded["users"].items()}
         print(f"reusing the province of scale {scale} in {database_urls()[2]}: {loaded['counts']}")
-    else:
-        started = time.perf_counter()
-        loaded = load_province(scale)
-        print(f"loaded scale {scale} in {time.perf_counter() - started:.0f} s: {loaded['counts']}")
-        saved.parent.mkdir(parents=True, exist_ok=True)
-        saved.write_text(json.dumps(loaded, ensure_ascii=False, default=str))
+        return loaded
+    started = time.perf_counter()
+    loaded = load_province(scale)
+    print(f"loaded scale {scale} in {time.perf_counter() - started:.0f} s: {loaded['counts']}")
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(loaded, ensure_ascii=False, default=str))
+    return loaded
+
+
+def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else "bench"
+    # As deployed: the dashboard's figures cached (in each process's memory here: no Redis).
+    os.environ.setdefault("DASHBOARD_CACHE_SECONDS", "120")
+    scale = float(os.environ.get("BENCH_PAGES_SCALE", "0.1"))
+    loaded = province(scale)
     try:
         if mode == "explain":
             explain(loaded["users"])

@@ -50,29 +50,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
-from bench_pages import _free_port, load_province, session_cookie  # noqa: E402
-from bench_reminders import database_urls, recreate_database, setup_django  # noqa: E402
+from bench_pages import _free_port, province, session_cookie  # noqa: E402
+from bench_reminders import database_urls  # noqa: E402
 
 INDICATORS = (("入户评估", "户", 225), ("签约", "户", 225))  # per open project of a chosen branch
-
-
-def province(scale: float) -> dict:
-    """The province bench_pages measures: loaded, or reused with ``BENCH_REUSE_DB=1``."""
-    saved = ROOT / "var" / "bench" / f"province-{scale:g}.json"
-    reuse = os.environ.get("BENCH_REUSE_DB") == "1" and saved.exists()
-    bench = database_urls()[1] if reuse else recreate_database()
-    setup_django(bench)
-    os.environ["DATABASE_URL"] = bench
-    if reuse:
-        loaded = json.loads(saved.read_text())
-        print(f"reusing the province of scale {scale} in {database_urls()[2]}: {loaded['counts']}")
-        return loaded
-    started = time.perf_counter()
-    loaded = load_province(scale)
-    print(f"loaded scale {scale} in {time.perf_counter() - started:.0f} s: {loaded['counts']}")
-    saved.parent.mkdir(parents=True, exist_ok=True)
-    saved.write_text(json.dumps(loaded, ensure_ascii=False, default=str))
-    return loaded
 
 
 def pick_targets(count: int) -> list[dict]:
