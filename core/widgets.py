@@ -31,6 +31,9 @@ class _PickerMixin:
         widget_attrs.setdefault("data-placeholder", str(_("Type to search…")))
         widget_attrs["data-picker-none"] = str(_("No results"))
         widget_attrs["data-picker-more"] = str(_("More match: type more to narrow the list…"))
+        # The titles of Tom Select's buttons (its own are English: "Clear All", "Remove").
+        widget_attrs["data-picker-clear"] = str(_("Clear"))
+        widget_attrs["data-picker-remove"] = str(_("Take out of the choice"))
         return context
 
     def _chosen_choices(self, value):

@@ -17,6 +17,8 @@ import pytest
 import time_machine
 
 from tests.clock import subprocess_env, suite_now
+from tests.committed_demo import FIXTURE as COMMITTED_DEMO
+from tests.committed_demo import CommittedDemoState
 from tests.demo_data import DEMO_GROUP, SQLITE_GROUP, DemoState, SeedClock, demo_layer, order_demo_tests
 from tests.shared_world import SharedWorldState, order_shared_world_tests, shared_world_of, uses_shared_world
 from tests.utils import UserMaker, build_org_tree
@@ -164,7 +166,8 @@ def pytest_sessionfinish(session):
 
 @pytest.fixture(autouse=True)
 def check_isolation(request):
-    """No test runs inside the demo's transaction or a module's shared world unless it asked."""
+    """No test runs inside the demo's transaction, a module's shared world or the committed demo
+    (tests/committed_demo.py) unless it asked."""
     if DemoState.open and demo_layer(request.node) is None:
         pytest.fail(f"{request.node.nodeid} ran while the session's demo was loaded (see tests/demo_data.py)")
     if DemoState.closed and demo_layer(request.node) is not None:
@@ -172,6 +175,8 @@ def check_isolation(request):
                     "together (under xdist: --dist loadgroup, see tests/parallel.py)")
     if SharedWorldState.open and not uses_shared_world(request.node):
         pytest.fail(f"{request.node.nodeid} ran while a shared world was loaded (see tests/shared_world.py)")
+    if CommittedDemoState.open and COMMITTED_DEMO not in request.fixturenames:
+        pytest.fail(f"{request.node.nodeid} ran while the committed demo was loaded (see tests/committed_demo.py)")
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ records or events: the timeline runs in a constant number of queries (one per re
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -16,6 +17,7 @@ from django.db.models.functions import Lag
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from mechanisms.common.selectors import may_use_pages
 from mechanisms.consultation import selectors as selectors_consultation
 from mechanisms.consultation.models import Consultation, ConsultationStatus
 from mechanisms.dispatch import selectors as selectors
@@ -40,6 +42,10 @@ class RecordKind:
     title: object  # history row → text
     on_project: bool  # has a project of its own (else it belongs to the branch only)
     related: tuple[str, ...] = ()
+    # The detail page's own check beyond ``visible`` (as in mechanisms.records.registry):
+    # requests, reports and weekly reports are pages of ``may_use_pages`` only, a member or a
+    # liaison of the branch gets 404 there, so their events are not theirs to see either.
+    opens_pages: Callable[[object], bool] = lambda user: True
 
 
 KINDS = [
@@ -63,14 +69,16 @@ KINDS = [
     RecordKind(
         DecisionRequest, DecisionRequestStatus, selectors_requests.visible_decision_requests, "bi-envelope-paper",
         ("decisionrequest_detail", "decision_request_detail", "request_detail"), lambda r: r.title, False,
+        opens_pages=may_use_pages,
     ),
     RecordKind(
         Report, ReportStatus, selectors_requests.visible_reports, "bi-file-earmark-text",
-        ("report_detail",), lambda r: r.title, False,
+        ("report_detail",), lambda r: r.title, False, opens_pages=may_use_pages,
     ),
     RecordKind(
         WeeklyReport, WeeklyReportStatus, selectors_weekly.visible_weekly_reports, "bi-journal-text",
         ("weeklyreport_detail", "weekly_report_detail"), lambda r: f"{r.iso_year}-W{r.iso_week:02d}", False,
+        opens_pages=may_use_pages,
     ),
 ]
 
@@ -105,6 +113,8 @@ def _detail_url_name(kind: RecordKind) -> str | None:
 
 
 def _events(kind: RecordKind, scope: Q, user, limit: int) -> list[TimelineEvent]:
+    if not kind.opens_pages(user):
+        return []
     model = kind.model
     visible_ids = kind.visible(user).filter(scope).values("pk")
     rows = (

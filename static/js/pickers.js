@@ -13,6 +13,8 @@
       more: d.pickerMore || "继续输入以缩小范围…",
       loading: d.pickerLoading || "正在搜索…",
       placeholder: d.placeholder || "输入以搜索…",
+      clear: d.pickerClear || "清除",
+      remove: d.pickerRemove || "移除",
     };
   }
 
@@ -36,7 +38,8 @@
       preload: "focus",
       loadThrottle: 250,
       allowEmptyOption: false,
-      plugins: multiple ? ["remove_button"] : ["clear_button"],
+      // The buttons' titles too: Tom Select's own are English ("Clear All", "Remove").
+      plugins: multiple ? { remove_button: { title: t.remove } } : { clear_button: { title: t.clear } },
       shouldLoad: function () { return true; },
       // The server searched already: show what it answered, in its order.
       score: function () { return function () { return 1; }; },

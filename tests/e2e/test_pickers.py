@@ -70,6 +70,8 @@ def test_staff_type_a_name_and_choose_the_member(page, live_server, world, scree
 
     pick(page, "id_person", "周新", choose="周新民")
     assert page.input_value("#id_person") == str(world["wanted"].pk)
+    # Tom Select's own button titles are English ("Clear All"): the page gives its own.
+    assert page.get_attribute("#id_person + .ts-wrapper .clear-button", "title") == "清除"
     page.select_option("#id_role", MembershipRole.MEMBER)
     screenshot(page, "chosen", full_page=False)
     # The focused picker keeps its height: the button stays where the click lands.

@@ -17,6 +17,7 @@ from mechanisms.models import (
     DispatchStatus,
     Instruction,
     InstructionStatus,
+    ProblemCase,
     Report,
     ReportKind,
     WeeklyReport,
@@ -141,6 +142,20 @@ class TestProjectTimeline:
         """A timeline never shows a record its reader could not open."""
         reported(world, title="支部问题")
         assert project_timeline(world.project, world.other_liaison) == []
+
+    @pytest.mark.parametrize("reader", ["member", "liaison"])
+    def test_every_event_opens_for_its_reader(self, world, client_for, reader):
+        """A member or a liaison of the branch sees its timeline, but the requests, reports
+        and weekly reports are pages of the office roles (404 for them): not their events."""
+        analysed(world, title="用电增容卡在供电方案")
+        fill(world, 1)
+        user = getattr(world, reader)
+        events = branch_timeline(world.branch, user, limit=100) + project_timeline(world.project, user, limit=100)
+        kinds = {e.kind_label for e in events}
+        assert str(ProblemCase._meta.verbose_name) in kinds
+        assert not kinds & {str(m._meta.verbose_name) for m in (DecisionRequest, Report, WeeklyReport)}
+        client = client_for(user)
+        assert {e.url: client.get(e.url).status_code for e in events} == {e.url: 200 for e in events}
 
 
 class TestPartial:
