@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import OutOfReachIs404
 from mechanisms.common.models import CalendarDay, Notification
 from mechanisms.common.selectors import user_notifications
 
@@ -23,7 +24,7 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(OutOfReachIs404, admin.ModelAdmin):
     """A user's own notifications (superusers see all, to trace a delivery)."""
 
     list_display = ("title", "recipient", "kind", "created_at", "read_at", "emailed_at")
