@@ -22,8 +22,7 @@ class OutOfReachIs404:
         return obj
 
     def history_view(self, request, object_id, extra_context=None):
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
+        self.get_object(request, unquote(object_id))  # a 404 outside get_queryset, or for a bad id
         return super().history_view(request, object_id, extra_context)
 
 
