@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from branches import services as branch_services
 from branches.models import ActivityKind, BranchStatus, ChainMember, MembershipRole, Person, WeakLinkKind
+from core.filtering import _LISTS, PickerFilter  # the lists' picker filters, as picker sources read them
 from evaluation import services as evaluation_services
 from evaluation.briefings import services as briefing_services
 from evaluation.briefings.models import BriefingPeriod
@@ -217,3 +218,20 @@ def furnish_admin(w) -> None:
     AccessAttempt.objects.create(username="secretary_a", ip_address="10.0.0.1", user_agent="test", failures_since_start=1)
     AccessLog.objects.create(username="secretary_a", ip_address="10.0.0.1", user_agent="test")
     AccessFailureLog.objects.create(username="secretary_a", ip_address="10.0.0.1", user_agent="test", locked_out=False)
+
+
+def picker_query(w, source: str) -> dict:
+    """The query a picker source is asked with in the matrix: its scope where it has one (the
+    project of an instruction, the branch of a problem, the list and filter of a list's picker),
+    else none."""
+    if source in ("instruction_people", "instruction_units"):
+        return {"project": w.p1.pk}
+    if source == "problem_units":
+        return {"branch": w.b1.pk}
+    if source.startswith("list_"):
+        kind = source.removeprefix("list_")
+        for list_name, filterset in sorted(_LISTS.items()):
+            for filter_name, filter_ in filterset.base_filters.items():
+                if isinstance(filter_, PickerFilter) and filter_.kind == kind and not filterset.__subclasses__():
+                    return {"list": list_name, "filter": filter_name}
+    return {}

@@ -19,6 +19,7 @@ Set PERMISSION_MATRIX_PRINT=1 to print the observed matrix (to review and paste 
 """
 
 import os
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
@@ -29,7 +30,7 @@ from django.urls import reverse
 from branches.models import MembershipRole, Person
 from branches.roles import Role
 from branches.services import membership_appoint
-from tests.core.matrix_world import furnish_admin
+from tests.core.matrix_world import furnish_admin, picker_query
 from tests.core.permission_matrix import ADMIN_EXPECTED, EXPECTED, IDENTITIES, NOT_REACHED
 from tests.core.test_bad_input import patterns, url_args, variants, w  # noqa: F401 - w is the shared world fixture
 
@@ -76,7 +77,8 @@ def _letter(response) -> str:
 
 def _targets(world):
     """(key, url) of every pattern: the key is the pattern's name, with the label of the kind in
-    brackets where ``url_args`` gives several (``picker [people]``); url None when none fits."""
+    brackets where ``url_args`` gives several (``picker [people]``); url None when none fits. A
+    picker source is asked with its scope (matrix_world.picker_query), so it answers rows."""
     known = url_args(world)
     for name, pattern in patterns():
         if name == "admin" or name.startswith("admin:"):
@@ -85,7 +87,8 @@ def _targets(world):
         if not found:
             yield name, None
         for label, kwargs in found:
-            yield (f"{name} [{label}]" if label else name), reverse(name, kwargs=kwargs)
+            query = urlencode(picker_query(world, label)) if name == "picker" else ""
+            yield (f"{name} [{label}]" if label else name), reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
 
 
 def test_every_url_pattern_has_an_expectation_for_every_identity(w, make_user):  # noqa: F811
