@@ -135,6 +135,15 @@ def _admin_letter(response) -> str:
     return {404: "4", 403: "3"}.get(status, "+" if status < 300 else str(status))
 
 
+def _changelist_letter(response, obj) -> str:
+    """As ``_admin_letter``, and for a changelist that opens: ``+`` when it lists ``obj``, ``0``
+    when it does not (the row is outside the user's reach)."""
+    letter = _admin_letter(response)
+    if letter == "+" and not response.context["cl"].queryset.filter(pk=obj.pk).exists():
+        return "0"
+    return letter
+
+
 def _admin_object(model, model_admin, staff):
     """A row of ``model`` in city A: the first the admin shows city A's staff, else the first."""
     request = RequestFactory().get("/admin/")
@@ -171,7 +180,9 @@ def test_the_admin_site_answers_each_identity_as_its_permissions_and_jurisdictio
             reverse("admin:%s_%s_change" % info, args=[obj.pk]),
             reverse("admin:%s_%s_history" % info, args=[obj.pk]),
         ]
-        observed[label] = " ".join("".join(_admin_letter(clients[k].get(url)) for k in IDENTITIES) for url in urls)
+        changelist = "".join(_changelist_letter(clients[k].get(urls[0]), obj) for k in IDENTITIES)
+        pages = ("".join(_admin_letter(clients[k].get(url)) for k in IDENTITIES) for url in urls[1:])
+        observed[label] = " ".join([changelist, *pages])
     if os.environ.get("PERMISSION_MATRIX_PRINT"):
         for label, letters in sorted(observed.items()):
             print(f"    {label!r}: {letters!r},")
