@@ -7,17 +7,20 @@ instructions and problems assigned to 市行政审批局 where ``liaison`` works
 
 * b1: an activity with a photo, draft and submitted decision requests and reports, a problem
   line on this week's report, a mechanisms attachment on the report;
-* p1: an indicator, a milestone, two draft and a recorded dispatch session;
-
-A POST-only pattern that changes its object (submit, delete, issue, record) has an object of its
-own, so what the matrix sees on the other pages does not hang on the order of the URL patterns.
-* P5 (assigned to 市行政审批局): a co-operation assignment to 市行政审批局 and an extension
+* p1: an indicator, a milestone, two draft dispatch sessions and a recorded one;
+* P5 (b2's, assigned to 市行政审批局): a co-operation assignment to 市行政审批局 and an extension
   request of its liaison;
 * a chain of city A with a weak link;
 * b4, a concluded branch of city A held by ``secretary`` with ``member`` (and a member without
   an account) in it: its evaluation (started, with an adjustment) and their appraisals; the
   rubric of city A; two draft briefings of city A and an issued one;
-* a notification and a nudge (reminder with its deliveries) for ``secretary``.
+* a notification for ``secretary``; the 调度长's nudge on i1 to 市行政审批局 (a reminder with
+  its deliveries).
+
+A POST-only pattern that changes its object (submit, delete, issue, record) has an object of its
+own, so what the matrix sees on the other pages does not hang on the order of the URL patterns.
+``furnish_admin`` adds a row of each model only the admin shows; ``picker_query`` gives each
+picker source its scope.
 """
 
 from decimal import Decimal
