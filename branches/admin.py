@@ -28,7 +28,7 @@ from branches.models import (
     WorkField,
 )
 from branches.roles import Role
-from core.admin import VisibleOnlyAdmin
+from core.admin import OutOfReachIs404, VisibleOnlyAdmin
 
 
 class JurisdictionAdmin(VisibleOnlyAdmin):
@@ -298,7 +298,7 @@ class WeakLinkAdmin(JurisdictionAdmin):
 
 
 @admin.register(BranchUserObjectPermission)
-class BranchGrantAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class BranchGrantAdmin(ReadOnlyMixin, OutOfReachIs404, admin.ModelAdmin):
     """Grants follow appointments (membership_appoint, project_assign_dispatch_chief): read-only."""
 
     list_display = ["content_object", "user", "permission"]

@@ -9,7 +9,24 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.models import ExportJob
 
 
-class VisibleOnlyMixin:
+class OutOfReachIs404:
+    """An admin page whose ``get_queryset`` narrows: outside it, the change, delete and history
+    pages are a 404, as on the site (the admin would send the user to its index with a "does
+    not exist" message, and simple-history would show the history rows of a row the user may
+    not see)."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.get_object(request, unquote(object_id))  # a 404 outside get_queryset, or for a bad id
+        return super().history_view(request, object_id, extra_context)
+
+
+class VisibleOnlyMixin(OutOfReachIs404):
     """The one "only what you may see" rule of every admin page (DESIGN §2, jurisdiction).
 
     A non-superuser sees the rows that ``visible(user)`` — the same selector as the site's
@@ -32,18 +49,13 @@ class VisibleOnlyMixin:
             return qs
         return self.narrow_to_visible(request.user, qs)
 
-    def history_view(self, request, object_id, extra_context=None):
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
-
 
 class VisibleOnlyAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
     """A model with change history, narrowed to what the user may see."""
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(SimpleHistoryAdmin):
+class ExportJobAdmin(OutOfReachIs404, SimpleHistoryAdmin):
     list_display = ("title", "name", "user", "status", "progress", "total", "created_at", "finished_at")
     list_filter = ("status", "name")
     search_fields = ("title", "name", "user__username", "user__full_name")

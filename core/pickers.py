@@ -50,6 +50,12 @@ def picker_source(name: str) -> PickerSource:
         raise Http404 from None
 
 
+def picker_names() -> list[str]:
+    """The names of every registered source (the permission matrix asks each)."""
+    autodiscover_modules("pickers")
+    return sorted(_REGISTRY)
+
+
 def scope_id(params: QueryDict, key: str) -> int:
     """The id a source is scoped to (``?branch=12``): a missing, malformed or impossibly large
     one (past the database's bigint) is a 404."""

@@ -12,6 +12,7 @@ from mechanisms.common.models import (  # noqa: F401
     Notification,
     NotificationKind,
     NotificationPreference,
+    RowChange,
 )
 from mechanisms.consultation.models import (  # noqa: F401
     Consultation,
@@ -78,6 +79,7 @@ __all__ = [
     "Instruction",
     "InstructionStatus",
     "Notification",
+    "RowChange",
     "NotificationKind",
     "NotificationPreference",
     "ProblemAssignment",

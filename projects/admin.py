@@ -3,7 +3,9 @@ them; saves go through the light refresh so the stored light never lags an admin
 
 from django.contrib import admin
 
-from core.admin import VisibleOnlyAdmin
+from branches.roles import Role
+from branches.selectors import has_role
+from core.admin import OutOfReachIs404, VisibleOnlyAdmin
 from projects import selectors, services
 from projects.models import Indicator, IndicatorReading, Milestone, Project, ProjectUserObjectPermission
 
@@ -93,8 +95,9 @@ class MilestoneAdmin(_ProjectAdmin):
 
 
 @admin.register(ProjectUserObjectPermission)
-class ProjectUserObjectPermissionAdmin(admin.ModelAdmin):
-    """Grants follow appointments (projects.services.project_assign_dispatch_chief); read-only here."""
+class ProjectUserObjectPermissionAdmin(OutOfReachIs404, admin.ModelAdmin):
+    """Grants follow appointments (projects.services.project_assign_dispatch_chief); read-only here.
+    The security administrator reads every grant (branches.roles), as the branch grants."""
 
     list_display = ["content_object", "user", "permission"]
     list_select_related = ["content_object", "user", "permission"]
@@ -102,7 +105,7 @@ class ProjectUserObjectPermissionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
+        if request.user.is_superuser or has_role(request.user, Role.SECURITY_ADMIN):
             return qs
         return qs.filter(content_object__in=selectors.visible_projects(request.user).values("pk"))
 

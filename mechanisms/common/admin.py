@@ -2,10 +2,12 @@
 year are edited here) and a user's notifications."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from mechanisms.common.models import CalendarDay, Notification
+from core.admin import OutOfReachIs404
+from mechanisms.common.models import CalendarDay, Notification, RowChange
 from mechanisms.common.selectors import user_notifications
 
 
@@ -22,8 +24,20 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
         return obj.date.strftime("%a")
 
 
+class RowChangesAdmin:
+    """The admin's history page of a model whose writes the database records (RowChange): its
+    rows below the admin's own log. Only past ``get_queryset`` (OutOfReachIs404 comes first)."""
+
+    object_history_template = "admin/row_changes_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))  # a 404 outside the user's reach
+        rows = RowChange.objects.filter(table=self.model._meta.db_table, row_id=obj.pk).order_by("changed_at", "id")
+        return super().history_view(request, object_id, {**(extra_context or {}), "row_changes": rows})
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(OutOfReachIs404, RowChangesAdmin, admin.ModelAdmin):
     """A user's own notifications (superusers see all, to trace a delivery)."""
 
     list_display = ("title", "recipient", "kind", "created_at", "read_at", "emailed_at")

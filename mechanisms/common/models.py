@@ -157,3 +157,28 @@ class NotificationPreference(models.Model):
 def wants_email_q(recipient_field: str = "recipient") -> models.Q:
     """Rows whose recipient has not switched e-mail off (no preference row means the default: on)."""
     return ~models.Exists(NotificationPreference.objects.filter(user=models.OuterRef(recipient_field), email=False))
+
+
+class RowChange(models.Model):
+    """One insert, update or delete of a notification or a reminder, written by the database
+    itself (statement-level triggers of migration 0013_row_changes on PostgreSQL), so the
+    reminder sweep's set-based SQL (INSERT … SELECT, UPDATE … RETURNING) is caught as well as
+    the ORM, at no extra statement from the application. ``row`` is the row after the change
+    (before it, for a delete), ``fields`` the columns an update changed. Never written by the
+    application; on SQLite (the embedded default, one office) nothing is written."""
+
+    table = models.CharField(_("table"), max_length=60)
+    row_id = models.BigIntegerField(_("row"))
+    operation = models.CharField(_("operation"), max_length=10)
+    changed_at = models.DateTimeField(_("changed at"))
+    row = models.JSONField(_("row"))
+    fields = models.JSONField(_("changed fields"), default=list)
+
+    class Meta:
+        verbose_name = _("row change")
+        verbose_name_plural = _("row changes")
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["table", "row_id", "changed_at"], name="rowchange_row")]
+
+    def __str__(self):
+        return f"{self.table} {self.row_id} {self.operation}"

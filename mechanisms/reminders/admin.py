@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches.selectors import visible_users
 from core.admin import VisibleOnlyAdmin, VisibleOnlyMixin
+from mechanisms.common.admin import RowChangesAdmin
 from mechanisms.common.models import NotificationPreference
 from mechanisms.reminders.models import Reminder, ReminderDelivery
 from mechanisms.reminders.selectors import visible_deliveries, visible_reminders
@@ -38,7 +39,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(VisibleOnlyMixin, _ReadOnly, admin.ModelAdmin):
+class ReminderAdmin(VisibleOnlyMixin, RowChangesAdmin, _ReadOnly, admin.ModelAdmin):
     visible = staticmethod(visible_reminders)
     list_display = ("title", "recipient", "kind", "period", "status", "due_at", "sent_at", "sender")
     list_filter = ("kind", "status")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from branches.models import Branch, Membership, MembershipRole
 from branches.roles import Role
 from branches.selectors import has_role, jurisdiction_path, visible_users
+from mechanisms.common.models import RowChange
 from mechanisms.common.selectors import unit_liaisons
 from mechanisms.dispatch.models import Instruction
 from mechanisms.reminders.models import Reminder, ReminderDelivery, ReminderKind
@@ -91,6 +92,12 @@ def reminder_detail(*, user, pk) -> Reminder:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(visible_reminders(user).select_related("recipient", "sender"), pk=pk)
+
+
+def reminder_changes(reminder: Reminder) -> list[RowChange]:
+    """Every write of ``reminder`` itself — made, sent, postponed, by the ORM or the sweep's
+    SQL — oldest first, as the database's trigger recorded it (PostgreSQL; none on SQLite)."""
+    return list(RowChange.objects.filter(table=Reminder._meta.db_table, row_id=reminder.pk).order_by("changed_at", "id"))
 
 
 def delivery_history(reminder: Reminder) -> dict[int, list]:

@@ -58,7 +58,11 @@ def reminder_detail(request, pk):
     history = sel.delivery_history(reminder)
     for delivery in deliveries:
         delivery.changes = history.get(delivery.pk, [])
-    return render(request, "mechanisms/reminders/detail.html", {"reminder": reminder, "deliveries": deliveries})
+    return render(
+        request,
+        "mechanisms/reminders/detail.html",
+        {"reminder": reminder, "deliveries": deliveries, "changes": sel.reminder_changes(reminder)},
+    )
 
 
 @login_required

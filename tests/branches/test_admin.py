@@ -74,10 +74,13 @@ def test_another_citys_record_is_not_reachable_in_the_admin(world, office_admin,
     change = client.get(admin_url(models.Branch, "change", world.branch_b.pk))
     history = client.get(admin_url(models.Branch, "history", world.branch_b.pk))
 
-    # The admin sends an unknown object back to its index ("doesn't exist"), never shows it.
-    assert change.status_code == 302 and world.branch_b.name not in change.content.decode()
+    # Out of reach is a 404, as on the site (core.admin.OutOfReachIs404).
+    assert change.status_code == 404 and world.branch_b.name not in change.content.decode()
     assert history.status_code == 404
     assert client.get(admin_url(models.Branch, "history", world.branch_a.pk)).status_code == 200
+    # An id that is no number is a 404 too, never a server error (it was a ValueError).
+    assert client.get(admin_url(models.Branch, "history", "x")).status_code == 404
+    assert client.get(admin_url(models.Branch, "change", "x")).status_code == 404
 
 
 def test_the_admin_offers_only_units_in_the_jurisdiction(world, office_admin, rf):

@@ -18,8 +18,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from branches.models import MembershipRole, Person
 from branches.services import membership_appoint
 from core.models import ExportJob
+from core.pickers import picker_names
 from mechanisms.models import WeeklyReport
 from projects.services import project_assign_dispatch_chief
+from tests.core.matrix_world import furnish, furnished_args
 from tests.evaluation.dashboard_world import build
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +63,9 @@ SKIP = {
     "evaluation:appraisal_pdf",  # renders a PDF in a browser: slow, and no input reaches a form
     "mechanisms:attachment_download",  # by random key (tests/mechanisms/records)
 }
-NAMESPACES = {"branches", "projects", "mechanisms", "evaluation", "core", None}
+# The namespaces the corpus goes to, one test case each ("core" also takes the names without one).
+NAMESPACE_CASES = ["branches", "projects", "mechanisms", "evaluation", "core"]
+NAMESPACES = {*NAMESPACE_CASES, None}
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"')
 
 
@@ -77,11 +81,14 @@ def w(org_tree, make_user, settings, tmp_path):
     membership_appoint(branch=world.b1, person=holder, role=MembershipRole.SECRETARY, by=world.staff)
     world.membership = membership_appoint(branch=world.b1, person=world.person, role=MembershipRole.MEMBER, by=world.staff)
     project_assign_dispatch_chief(project=world.p1, user=world.chief, by=world.staff)
+    furnish(world)
     return world
 
 
-def url_args(w) -> dict[str, dict]:
-    """The kwargs of the patterns that take ids: one object of city A each."""
+def url_args(w) -> dict[str, dict | list[tuple[str, dict]]]:
+    """The kwargs of the patterns that take ids: one object of city A each. Where one name has
+    several patterns (or one pattern several kinds), a list of (label, kwargs): each pattern
+    takes the kwargs that fit it."""
     branch, project, problem, instruction = w.b1.pk, w.p1.pk, w.P5.pk, w.i1.pk
     resolution, consultation = w.r2.pk, w.r2.consultation_id
     return {
@@ -114,7 +121,10 @@ def url_args(w) -> dict[str, dict]:
         "mechanisms:resolution_sign_off": {"pk": resolution},
         "mechanisms:resolution_verify": {"pk": resolution},
         "mechanisms:dispatch_create": {"project_pk": project},
-        "mechanisms:instruction_create": {"project_pk": project},
+        "mechanisms:instruction_create": [
+            ("project", {"project_pk": project}), ("dispatch", {"dispatch_pk": w.dispatch.pk}),
+        ],
+        "picker": [(name, {"source": name}) for name in picker_names()],
         "mechanisms:instruction_detail": {"pk": instruction},
         "mechanisms:instruction_acknowledge": {"pk": instruction},
         "mechanisms:instruction_done": {"pk": instruction},
@@ -140,7 +150,21 @@ def url_args(w) -> dict[str, dict]:
         "projects:indicator_create": {"pk": project},
         "projects:milestone_create": {"pk": project},
         "projects:dispatch_chief_assign": {"pk": project},
+        **furnished_args(w),
     }
+
+
+def variants(known: dict, name: str, pattern) -> list[tuple[str, dict]]:
+    """(label, kwargs) for each way ``url_args`` fills ``pattern`` (label "" when one): none when
+    it does not."""
+    keys = set(pattern.pattern.converters)
+    if not keys:
+        return [("", {})]
+    given = known.get(name)
+    if given is None:
+        return []
+    choices = given if isinstance(given, list) else [("", given)]
+    return [(label, kwargs) for label, kwargs in choices if set(kwargs) == keys]
 
 
 def patterns():
@@ -164,18 +188,16 @@ def targets(w) -> list[tuple[str, str, dict]]:
     for name, pattern in patterns():
         if name in SKIP or name in ("admin", "healthz") or name.startswith("admin:"):
             continue
-        keys = set(pattern.pattern.converters)
-        kwargs = {} if not keys else known.get(name)
-        if kwargs is None or set(kwargs) != keys:
-            continue
-        url = reverse(name, kwargs=kwargs)
-        if url in seen:
-            continue
-        seen.add(url)
-        found.append((name, url, kwargs))
-        if keys:
-            huge = {k: (HUGE_ID if pattern.pattern.converters[k].regex == "[0-9]+" else v) for k, v in kwargs.items()}
-            found.append((name + " (25-digit id)", reverse(name, kwargs=huge), huge))
+        for _label, kwargs in variants(known, name, pattern):
+            url = reverse(name, kwargs=kwargs)
+            if url in seen:
+                continue
+            seen.add(url)
+            found.append((name, url, kwargs))
+            if kwargs:
+                converters = pattern.pattern.converters
+                huge = {k: (HUGE_ID if converters[k].regex == "[0-9]+" else v) for k, v in kwargs.items()}
+                found.append((name + " (25-digit id)", reverse(name, kwargs=huge), huge))
     return found
 
 
@@ -197,7 +219,15 @@ def clients(w) -> list[Client]:
     return found
 
 
-def test_no_bad_value_is_a_server_error(w):
+def namespace_of(name: str) -> str:
+    """The URL namespace a target is sent in: names without one ("home", "picker") go with core."""
+    namespace, _sep, rest = name.partition(":")
+    return namespace if rest else "core"
+
+
+# One case per namespace, each with its own world, so pytest-xdist can spread them.
+@pytest.mark.parametrize("namespace", NAMESPACE_CASES)
+def test_no_bad_value_is_a_server_error(w, namespace):
     errors = []
     everyone = clients(w)
 
@@ -211,6 +241,8 @@ def test_no_bad_value_is_a_server_error(w):
 
     found = targets(w)
     assert len(found) >= 100, "the URL resolver no longer yields the pages this test knows"
+    found = [target for target in found if namespace_of(target[0]) == namespace]
+    assert found, f"no page of the namespace {namespace!r}"
     for name, url, _kwargs in found:
         # The first of staff, secretary and 调度长 who reaches the page (staff when nobody does).
         client, statuses = everyone[0], {}

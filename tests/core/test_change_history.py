@@ -2,9 +2,13 @@
 what, beside the audit trail."""
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
 
 from branches.models import ActivityAttachment, BranchUserObjectPermission
+from core.models import ExportJob
 from mechanisms.models import Attachment
 from projects.models import ProjectUserObjectPermission
 
@@ -27,3 +31,24 @@ def test_a_grant_given_and_taken_leaves_two_history_rows(make_user, org_tree):
 
     rows = list(BranchUserObjectPermission.history.order_by("history_id").values_list("history_type", "user_id"))
     assert rows == [("+", user.pk), ("-", user.pk)]
+
+
+def test_the_history_of_another_users_export_job_is_a_404_in_the_admin(make_user):
+    """simple-history's history page falls back to the history rows of an object outside the
+    admin's queryset: a staff member with the permission read another's export (its title and
+    filters) there (core.admin.OutOfReachIs404)."""
+    view = Permission.objects.get(codename="view_exportjob")
+    owner, other = (make_user(username=name, is_staff=True) for name in ("staff_a", "staff_b"))
+    for user in (owner, other):
+        user.user_permissions.add(view)
+    job = ExportJob.objects.create(user=owner, name="people", title="党员名册", total=1)
+    url = reverse("admin:core_exportjob_history", args=[job.pk])
+    clients = {}
+    for user in (owner, other):
+        clients[user] = Client()
+        clients[user].force_login(user)
+
+    assert clients[owner].get(url).status_code == 200
+    response = clients[other].get(url)
+    assert response.status_code == 404 and "党员名册" not in response.content.decode()
+    assert clients[other].get(reverse("admin:core_exportjob_change", args=[job.pk])).status_code == 404

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
+from branches.roles import Role
 from projects.models import Indicator, IndicatorReading, Milestone, Project, ProjectUserObjectPermission
 from projects.services import indicator_record_reading, project_assign_dispatch_chief
 
@@ -56,8 +57,8 @@ def test_another_citys_project_is_not_found_in_the_admin(world, admin_staff):
     client = Client()
     client.force_login(admin_staff)
     response = client.get(reverse("admin:projects_project_change", args=[world.b_project.pk]))
-    # The admin redirects to its index with a "does not exist" message for objects outside get_queryset.
-    assert response.status_code == 302
+    # Outside get_queryset the change page is a 404, as on the site (core.admin.OutOfReachIs404).
+    assert response.status_code == 404
     assert client.get(reverse("admin:projects_project_change", args=[world.project.pk])).status_code == 200
 
 
@@ -66,3 +67,19 @@ def test_readings_and_grants_are_read_only_in_the_admin(admin_user):
     client.force_login(admin_user)
     for model in (IndicatorReading, ProjectUserObjectPermission):
         assert client.get(reverse(f"admin:projects_{model._meta.model_name}_add")).status_code == 403
+
+
+def test_the_security_administrator_reads_every_project_grant_in_the_admin(world, make_user):
+    """Like the branch grants: the security administrator keeps the roles and reads the object
+    grants (branches.roles.ADMINISTRATION_PERMISSIONS); the list was empty to them before."""
+    security = make_user(role=Role.SECURITY_ADMIN, username="secadmin", is_staff=True)
+    chief_b = make_user(organization=world.committee_b, username="chief_b")
+    project_assign_dispatch_chief(project=world.b_project, user=chief_b, by=world.staff_b)
+    client = Client()
+    client.force_login(security)
+
+    response = client.get(reverse("admin:projects_projectuserobjectpermission_changelist"))
+
+    assert response.status_code == 200
+    assert set(response.context["cl"].queryset) == set(ProjectUserObjectPermission.objects.all())
+    assert ProjectUserObjectPermission.objects.filter(content_object=world.b_project).exists()
