@@ -2,10 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from branches.models import Branch, BranchScope, Front, WorkField
-from branches.roles import Role
+from branches.roles import ADMINISTRATION_PERMISSIONS, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,18 @@ def test_the_role_groups_exist_after_migrate():
         "system_admin", "security_admin", "auditor",
     }
     assert set(Group.objects.filter(name__in=Role.values).values_list("name", flat=True)) == set(Role.values)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_administration_groups_hold_their_permissions_after_a_flush():
+    """A flush empties the permission table, which contrib.auth fills again app by app; the
+    security administrator's group lost the projects' grant permission (403 on the project
+    grants) after any transactional test had flushed before it."""
+    call_command("flush", interactive=False, verbosity=0)
+
+    for role, wanted in ADMINISTRATION_PERMISSIONS.items():
+        held = Group.objects.get(name=role).permissions.values_list("content_type__app_label", "codename")
+        assert {f"{app}.{codename}" for app, codename in held} == set(wanted), role
 
 
 def test_make_user_puts_the_user_in_the_role_group(make_user):
