@@ -60,7 +60,11 @@ class WeeklyReport(OwnedModel):
                 violation_error_message=_("This branch already has a report for this week."),
             ),
         ]
-        indexes = [models.Index(fields=["iso_year", "iso_week", "status"], name="weekly_week_status")]
+        indexes = [
+            models.Index(fields=["iso_year", "iso_week", "status"], name="weekly_week_status"),
+            # The list's order (mechanisms.weekly.selectors.weekly_report_list).
+            models.Index(fields=["-iso_year", "-iso_week", "branch"], name="weekly_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.branch} {self.iso_year}-W{self.iso_week:02d}"

@@ -65,7 +65,10 @@ def weekly_report_list(*, user, filters: dict | None = None, search: str = "") -
     return (
         qs.select_related("branch", "submitted_by", "reviewed_by")
         .annotate(secretary_name=_secretary_name())
-        .order_by("-iso_year", "-iso_week", "branch__batch", "branch__name", "pk")
+        # The newest week first, then by branch: the order of index weekly_list_order, so a
+        # page is read off the index. (By batch and branch name it sorted a whole week of the
+        # province — 10,000 rows compared as text — before the first row: issue 14.)
+        .order_by("-iso_year", "-iso_week", "branch_id")
     )
 
 
