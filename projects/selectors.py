@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch, Organization, User, WorkField
 from branches.selectors import (
+    branch_batches,
     can_write_jurisdiction,
     editable_branches,
     holds_any,
@@ -155,7 +156,9 @@ def project_filter_choices(user) -> dict:
     batches (a list, one query) and lazy querysets (one query each when the form reads them)."""
     visible = visible_projects(user).order_by()
     return {
-        "batches": sorted(set(Branch.objects.filter(pk__in=visible.values("branch")).values_list("batch", flat=True))),
+        # Of the branches they see, not of their projects: the same offer, read from 10,000
+        # branches instead of 50,000 projects at province scale (issue 14).
+        "batches": branch_batches(user),
         "branches": Branch.objects.filter(pk__in=visible.values("branch")).order_by("batch", "name"),
         "fields": WorkField.objects.filter(pk__in=visible.values("field")).order_by("sort_order", "name"),
         "lead_units": Organization.objects.filter(pk__in=visible.values("lead_unit")).order_by("path"),

@@ -23,7 +23,6 @@ from branches.selectors import (
     can_write_jurisdiction,
     has_role,
     jurisdiction_path,
-    visible_branches,
 )
 from mechanisms.common.models import Attachment, Comment, Notification
 from projects.models import Project
@@ -172,5 +171,3 @@ def _secretary_name():
     )
 
 
-def branch_batches(user) -> list[int]:
-    return sorted(set(visible_branches(user).order_by().values_list("batch", flat=True).distinct()))

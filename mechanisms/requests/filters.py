@@ -3,8 +3,8 @@ filter through the same one (core.filtering)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from branches.selectors import branch_batches
 from core.filtering import ANY, ListFilterSet, batch_choices, choice_filter, search_filter
-from mechanisms.common.selectors import branch_batches
 from mechanisms.requests import selectors as sel
 from mechanisms.requests.models import DecisionRequestStatus, ReportKind, ReportStatus
 

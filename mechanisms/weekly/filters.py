@@ -5,9 +5,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.selectors import branch_batches, visible_branches
 from core.filtering import ANY, ListFilterSet, batch_choices, choice_filter, search_filter
 from mechanisms.common.forms import YES_NO
-from mechanisms.common.selectors import branch_batches, visible_branches
 from mechanisms.weekly import selectors as sel
 from mechanisms.weekly.models import WeeklyReportStatus
 from mechanisms.weekly.rules import current_week, parse_week
