@@ -55,3 +55,13 @@ def broker_down(monkeypatch):
     monkeypatch.undo()
     _reset_broker_pools()
     holder.close()
+
+
+@pytest.fixture
+def pdfs_not_rendered(monkeypatch):
+    """PDF downloads answer a stub instead of running LibreOffice or WeasyPrint (seconds each):
+    for tests about who reaches a URL and what bad input does to it, where a render is the same
+    after the guard either way. Rendering has its own tests (test_gbdoc, test_documents)."""
+    stub = b"%PDF-1.4\n% stub for access tests\n%%EOF\n"
+    monkeypatch.setattr("core.documents.docx_to_pdf", lambda *args, **kwargs: stub)
+    monkeypatch.setattr("evaluation.views.appraisal_pdf_bytes", lambda *args, **kwargs: stub)

@@ -34,7 +34,7 @@ from tests.core.matrix_world import furnish_admin, picker_query
 from tests.core.permission_matrix import ADMIN_EXPECTED, EXPECTED, IDENTITIES, NOT_REACHED
 from tests.core.test_bad_input import patterns, url_args, variants, w  # noqa: F401 - w is the shared world fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdfs_not_rendered")]
 
 LOGIN = "/accounts/login/"
 
