@@ -13,9 +13,10 @@ nothing anyway).
 import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from branches import demo as branches_demo
 from evaluation import demo as evaluation_demo
@@ -74,7 +75,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         summary = []
         # One transaction: a failed run leaves nothing half-seeded for the next run to skip.
-        with one_transaction():
+        # In the installation's language whoever calls: the services store texts (history
+        # reasons, notices) in the language active when they are made, and a caller's may be
+        # English (a test process after an English request left its thread in English).
+        with one_transaction(), translation.override(settings.LANGUAGE_CODE):
             for label, seeder in SEEDERS:
                 seeder_started = time.monotonic()
                 counts = seeder(today=today)
