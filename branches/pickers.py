@@ -15,7 +15,9 @@ def organizations(user, params):
     return visible_organizations(user).order_by("path")
 
 
-@register_picker("people", search=("name", "work_unit__name"), label=lambda p: f"{p.name} · {p.work_unit.name}")
+@register_picker(
+    "people", search=("name", "work_unit__name"), label=lambda p: f"{p.name} · {p.work_unit.name}", rank="name"
+)
 def people(user, params):
     return visible_people(user).select_related("work_unit").order_by("name", "pk")
 

@@ -41,7 +41,7 @@ UNITS_PER_CITY = 100
 # The fixed choice lists of the two forms (kinds, fronts, fields, scopes, cadences, chains) fit
 # well under this; a picker that rendered its rows would pass it at the smallest scale.
 MAX_OPTIONS = 150
-TEXTS = ["张", "王1", "李23", "市", "局", "支部1", "调度长4", ""]
+TEXTS = ["张", "王1", "李23", "市", "局", "支部1", "调度长4", "", "zhang"]
 SOURCES = ["people", "organizations", "project_branches", "dispatch_chiefs", "project_units"]
 
 
@@ -119,7 +119,7 @@ def main():
         assert options <= MAX_OPTIONS, f"{name}: {options} options"
 
     repeat = int(os.environ.get("BENCH_PICKER_REPEAT", "30"))
-    timings = {}
+    timings, people_by_text = {}, {text: [] for text in TEXTS}
     for source in SOURCES:
         url = reverse("picker", args=[source])
         client.get(url, {"q": "张"})  # the first request of a source loads its module
@@ -129,13 +129,17 @@ def main():
                 start = time.perf_counter()
                 response = client.get(url, {"q": text})
                 times.append((time.perf_counter() - start) * 1000)
+                if source == "people":
+                    people_by_text[text].append(times[-1])
                 assert response.status_code == 200 and len(response.json()["results"]) <= 20
         timings[source] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1),
                            "requests": len(times)}
 
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    result = {"counts": counts, "forms": forms, "typeahead": timings}
+    by_text = {text: {"p50_ms": round(statistics.median(t), 1), "p95_ms": round(percentile(t, 95), 1)}
+               for text, t in people_by_text.items()}
+    result = {"counts": counts, "forms": forms, "typeahead": timings, "people_by_text": by_text}
     (out / "pickers.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"\npeople {counts['people']:,} · units {counts['units']:,} · logins {counts['logins']:,} · branches {counts['branches']:,}")
     print("\n| form | options | page size (bytes) |\n|---|---|---|")
@@ -144,6 +148,9 @@ def main():
     print("\n| typeahead source | p50 (ms) | p95 (ms) | requests |\n|---|---|---|---|")
     for source, row in timings.items():
         print(f"| {source} | {row['p50_ms']} | {row['p95_ms']} | {row['requests']} |")
+    print("\n| people: text typed | p50 (ms) | p95 (ms) |\n|---|---|---|")
+    for text, row in by_text.items():
+        print(f"| «{text}» | {row['p50_ms']} | {row['p95_ms']} |")
     slow = [s for s, row in timings.items() if row["p95_ms"] >= 100]
     if slow:
         print(f"\np95 at or above 100 ms: {', '.join(slow)}")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from branches.forms import BranchForm, MembershipForm
 from branches.models import Gender, Organization, OrganizationKind, Person
+from core import pickers
 from core.pickers import PAGE_SIZE
 from projects.forms import DispatchChiefForm, ProjectForm
 
@@ -151,8 +152,49 @@ def test_the_query_count_does_not_grow_with_the_registry(world, source, make_use
     for i in range(30):
         make_user(organization=world.town_a, username=f"zhang{i}", full_name=f"张{i}")
     assert get_query_count(client, url) == small
-    # The session, the user, their roles, their organization, one page of rows.
-    assert small == 5
+    # The session, the user, their roles, their organization, one page of rows; the people
+    # (a ranked source, core.pickers.PROBE) first read the ids of the few matches, then sort them.
+    assert small == (6 if source == "people" else 5)
+
+
+# ---------------------------------------------------------------- the people's order
+def _all_pages(user, q) -> list[str]:
+    names, page = [], 1
+    while True:
+        answer = _client(user).get(_url("people", q=q, page=page)).json()
+        names += [row["text"].split(" · ")[0] for row in answer["results"]]
+        if not answer["more"]:
+            return names
+        page += 1
+
+
+@pytest.mark.parametrize("probe", [pickers.PROBE, 7], ids=["few matches", "many matches"])
+@pytest.mark.parametrize("q", ["张", "张1", "1", "山", "张 2", "", "无此人"])
+def test_people_start_with_what_is_typed_then_the_rest(world, monkeypatch, probe, q):
+    """Whether the matches are sorted out of the probe's few or read off the ranking index in two
+    tiers (forced here with a small probe), the pages together are every match once: those whose
+    name starts with the first word, then the others, each in code-point order."""
+    monkeypatch.setattr(pickers, "PROBE", probe)
+    names = [f"张{i}" for i in range(30)] + [f"王张{i}" for i in range(12)] + [f"李{i}" for i in range(15)]
+    Person.objects.bulk_create(Person(name=n, gender=Gender.MALE, work_unit=world.town_a) for n in names)
+    Person.objects.create(name="张0", gender=Gender.MALE, work_unit=world.committee_b)  # another city's
+    words = q.split()
+    # "山" matches every person of 孤山镇 by the unit's name.
+    everyone = Person.objects.filter(work_unit__path__startswith=world.city_a.path).select_related("work_unit")
+    matches = [p.name for p in everyone if all(w in p.name or w in p.work_unit.name for w in words)]
+    expected = sorted(matches, key=lambda n: (not (words and n.startswith(words[0])), n))
+    assert _all_pages(world.staff, q) == expected
+    assert len(expected) > (PAGE_SIZE if q in ("张", "1", "山", "") else -1)  # more than one page
+
+
+def test_many_matching_people_take_the_same_queries_at_two_sizes(world, monkeypatch):
+    monkeypatch.setattr(pickers, "PROBE", 5)
+    client = _client(world.staff)
+    url = _url("people", q="山")  # no name starts with it: the prefix tier is short, the rest dense
+    _people(world.town_a, 30)
+    small = get_query_count(client, url)
+    _people(world.town_a, 90, prefix="李")
+    assert get_query_count(client, url) == small == 4 + 3  # probe, prefix tier, the rest
 
 
 def test_instruction_people_count_is_fixed(world):
