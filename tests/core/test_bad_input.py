@@ -12,6 +12,7 @@ fails the test with the URL, the value and the exception.
 import re
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -66,6 +67,67 @@ SKIP = {
 NAMESPACE_CASES = ["branches", "projects", "mechanisms", "evaluation", "core"]
 NAMESPACES = {*NAMESPACE_CASES, None}
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"')
+
+
+# ---------------------------------------------------------------- which keys a page reads
+# A value can only break a page through a key the page (its middleware, view, forms, templates)
+# looks up; a key it never asks for is sent for nothing, and the corpus is thousands of
+# requests. So the parameters of each request are a QueryDict that notes every key asked for,
+# present or not (``reading_middleware``), and each value goes to the keys the page asked for
+# with that method; a page that reads the parameters whole (iterates, copies, re-encodes them,
+# or asks whether there are any) gets every key, as before. A key first asked for on the path a
+# bad value opens is sent that value too (``send_reading``).
+EVERY_KEY = "*"
+READS: set[str] = set()
+
+
+class ReadingQueryDict(QueryDict):
+    def __getitem__(self, key):
+        READS.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        READS.add(key)
+        return super().get(key, default)
+
+    def getlist(self, key, default=None):
+        READS.add(key)
+        return super().getlist(key, default)
+
+    def __contains__(self, key):
+        READS.add(key)
+        return super().__contains__(key)
+
+    def _whole(name):
+        def method(self, *args, **kwargs):
+            READS.add(EVERY_KEY)
+            return getattr(QueryDict, name)(self, *args, **kwargs)
+
+        method.__name__ = name
+        return method
+
+    for _name in ("__iter__", "__len__", "keys", "values", "items", "lists", "dict", "copy", "urlencode",
+                  "__copy__", "__deepcopy__", "__getstate__"):
+        locals()[_name] = _whole(_name)
+    del _name, _whole
+
+
+def reading_middleware(get_response):
+    def middleware(request):
+        request.GET.__class__ = ReadingQueryDict
+        request.POST.__class__ = ReadingQueryDict
+        return get_response(request)
+
+    return middleware
+
+
+@pytest.fixture
+def reading(settings):
+    """The clients made after this note the keys each page reads (see ``ReadingQueryDict``):
+    from just after the NUL check, which looks at every parameter alike (a NUL anywhere is a 400,
+    test_a_nul_character_is_a_400_and_an_impossible_date_a_message)."""
+    after = settings.MIDDLEWARE.index("core.middleware.RejectNulMiddleware") + 1
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE[:after], f"{__name__}.reading_middleware", *settings.MIDDLEWARE[after:]]
 
 
 @pytest.fixture
@@ -232,11 +294,12 @@ def _values_for(name: str) -> list[str]:
 
 # One case per namespace, each with its own world, so pytest-xdist can spread them.
 @pytest.mark.parametrize("namespace", NAMESPACE_CASES)
-def test_no_bad_value_is_a_server_error(w, namespace):
+def test_no_bad_value_is_a_server_error(w, reading, namespace):
     errors = []
     everyone = clients(w)
 
     def send(client, method, url, data, value):
+        READS.clear()
         response = getattr(client, method)(url, data)
         if response.status_code >= 500:
             exc = getattr(response, "exc_info", None)
@@ -244,15 +307,33 @@ def test_no_bad_value_is_a_server_error(w, namespace):
             errors.append(f"{method.upper()} {url} {value[:40]!r}: {response.status_code} {cause}"[:400])
         return response
 
+    def send_reading(client, method, url, keys, value, reads):
+        """Send ``value`` in each key of ``keys`` that the page reads with ``method`` (all when
+        it reads the parameters whole); again with the keys the value led it to ask for."""
+        sent = set()
+        while True:
+            wanted = [k for k in keys if k not in sent and (EVERY_KEY in reads or k in reads)]
+            if not wanted:
+                return
+            for chunk in chunks(wanted, value):
+                # A multi-select gets two values; the bad one last, where .get() reads it.
+                send(client, method, url, {k: ([HUGE_ID, value] if k in MULTI_KEYS else value) for k in chunk}, value)
+                reads |= READS
+            sent.update(wanted)
+
     found = targets(w)
     assert len(found) >= 100, "the URL resolver no longer yields the pages this test knows"
     found = [target for target in found if namespace_of(target[0]) == namespace]
     assert found, f"no page of the namespace {namespace!r}"
+    skipped = 0
     for name, url, _kwargs in found:
         # The first of staff, secretary and 调度长 who reaches the page (staff when nobody does).
-        client, statuses = everyone[0], {}
+        client, statuses, reads = everyone[0], {}, {}
         for candidate in everyone:
-            statuses = {method: send(candidate, method, url, {}, "").status_code for method in ("get", "post")}
+            statuses, reads = {}, {}
+            for method in ("get", "post"):
+                statuses[method] = send(candidate, method, url, {}, "").status_code
+                reads[method] = set(READS)
             if set(statuses.values()) != {404}:
                 client = candidate
                 break
@@ -262,12 +343,24 @@ def test_no_bad_value_is_a_server_error(w, namespace):
         methods = [m for m, status in statuses.items() if status != 405]
         for value in _values_for(name):
             keys = sorted(fields | (TEXT_KEYS if len(value) > 1000 else set(COMMON_KEYS)))
-            for chunk in chunks(keys, value):
-                # A multi-select gets two values; the bad one last, where .get() reads it.
-                data = {k: ([HUGE_ID, value] if k in MULTI_KEYS else value) for k in chunk}
-                for method in methods:
-                    send(client, method, url, data, value)
+            for method in methods:
+                skipped += not (EVERY_KEY in reads[method] or reads[method] & set(keys))
+                send_reading(client, method, url, keys, value, reads[method])
     assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors[:60])
+    # The noting works: some pages read no parameter (a download, a transition without a form).
+    assert skipped
+
+
+def test_the_pages_note_the_keys_they_read(w, reading):
+    """What ``send_reading`` relies on: a key looked up is noted whether sent or not; a list
+    page that re-encodes its parameters (the pager's links) counts as reading every key."""
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(w.staff)
+    client.get(reverse("branches:person_detail", args=[w.person.pk]))
+    assert EVERY_KEY not in READS
+    READS.clear()
+    client.get(reverse("branches:branch_list"), {"status": "x"})
+    assert EVERY_KEY in READS or {"status", "page"} <= READS
 
 
 def test_a_nul_character_is_a_400_and_an_impossible_date_a_message(w):
