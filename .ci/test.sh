@@ -72,6 +72,10 @@ export CELERY_BROKER_URL=${CELERY_BROKER_URL:-$REDIS_URL}
 export DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ENV=test
 unset DASHBOARD_CACHE_SECONDS   # the benchmark's switch (config/settings/test.py): off in tests
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
+# Some machines set PYTHONDONTWRITEBYTECODE: then every process (two pytest workers, their
+# Celery workers, the make-run, SQLite and loopback subprocesses) compiles the project's modules
+# and pytest rewrites every test module again. Written once, they are read after.
+unset PYTHONDONTWRITEBYTECODE
 
 # ---------------------------------------------------------------- Django checks
 step "django checks"
