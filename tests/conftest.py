@@ -17,9 +17,17 @@ import pytest
 import time_machine
 
 from tests.clock import subprocess_env, suite_now
-from tests.committed_demo import FIXTURE as COMMITTED_DEMO
 from tests.committed_demo import CommittedDemoState
-from tests.demo_data import DEMO_GROUP, SQLITE_GROUP, DemoState, SeedClock, demo_layer, order_demo_tests
+from tests.demo_data import (
+    COMMITTED_DEMO,
+    DEMO_GROUP,
+    SQLITE_GROUP,
+    DemoState,
+    SeedClock,
+    commits_demo,
+    demo_layer,
+    order_demo_tests,
+)
 from tests.shared_world import SharedWorldState, order_shared_world_tests, shared_world_of, uses_shared_world
 from tests.utils import UserMaker, build_org_tree
 
@@ -170,7 +178,7 @@ def check_isolation(request):
     (tests/committed_demo.py) unless it asked."""
     if DemoState.open and demo_layer(request.node) is None:
         pytest.fail(f"{request.node.nodeid} ran while the session's demo was loaded (see tests/demo_data.py)")
-    if DemoState.closed and demo_layer(request.node) is not None:
+    if DemoState.closed and demo_layer(request.node) is not None and not commits_demo(request.node):
         pytest.fail(f"{request.node.nodeid} ran after the session's demo was rolled back: the demo's tests run "
                     "together (under xdist: --dist loadgroup, see tests/parallel.py)")
     if SharedWorldState.open and not uses_shared_world(request.node):
@@ -180,28 +188,45 @@ def check_isolation(request):
 
 
 @pytest.fixture(scope="session")
-def _demo_transaction(django_db_setup, django_db_blocker):
+def _demo_transaction(request, django_db_setup, django_db_blocker):
     from django.db import connection, transaction
 
+    from branches.models import User
+
+    if any(commits_demo(item) for item in request.session.items):
+        # Playwright's sync API, once started, runs this thread's code in a context of its own,
+        # where Django's connection is another one than before: started after the demo's
+        # transaction was opened, the browser tests on the demo would seed and commit on a
+        # connection outside it (and wait for it forever). So it starts first.
+        request.getfixturevalue("playwright")
+
     with django_db_blocker.unblock():
+        if User.objects.exists():
+            raise RuntimeError("the test database is not empty: the demo needs an empty one (a run killed while "
+                               "the demo was committed leaves it behind: run once with --create-db)")
         outer = transaction.atomic()
         outer.__enter__()
 
-    def close():
+    def end(*, commit: bool):
         DemoState.open, DemoState.closed = False, True
         with django_db_blocker.unblock():
-            transaction.set_rollback(True)
+            if not commit:
+                transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            # The session's last connection would keep the test database open and make
-            # pytest-django's teardown fail to drop it ("is being accessed by other users").
-            connection.close()
+            if not commit:
+                # The session's last connection would keep the test database open and make
+                # pytest-django's teardown fail to drop it ("is being accessed by other users").
+                connection.close()
 
-    DemoState.open, DemoState.close = True, close
+    DemoState.open = True
+    DemoState.close = lambda: end(commit=False)
+    # For the browser tests on the demo (tests/committed_demo.py), last: they empty it after.
+    DemoState.commit = lambda: end(commit=True)
     try:
         yield SeedClock()
     finally:
         if DemoState.open:
-            close()
+            end(commit=False)
 
 
 @pytest.fixture(scope="session")
@@ -362,3 +387,4 @@ def celery_worker_process(transactional_db, settings, tmp_path, worker_env):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+

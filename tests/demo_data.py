@@ -34,6 +34,8 @@ from django.utils import translation
 from tests.clock import suite_now
 
 LAYERS = ("demo_base", "demo_history", "demo_full")
+# The module fixture of the browser tests on the demo committed (tests/committed_demo.py).
+COMMITTED_DEMO = "committed_demo"
 
 
 class SeedClock:
@@ -62,6 +64,7 @@ class DemoState:
     open = False
     closed = False
     close = None
+    commit = None
 
 
 # pytest-xdist groups (tests/parallel.py): the demo's tests go to one process, together.
@@ -87,21 +90,27 @@ def is_transactional(item) -> bool:
     return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
 
 
+def commits_demo(item) -> bool:
+    """Whether the test runs on the session's demo committed (tests/committed_demo.py)."""
+    return COMMITTED_DEMO in getattr(item, "fixturenames", ())
+
+
 def order_demo_tests(items) -> None:
     """Move the tests that use the demo to the end of the session, by layer (a stable sort:
-    within a layer they keep their order). Refuse a transactional test that asks for the demo:
-    its flush would empty the demo for the tests after it."""
+    within a layer they keep their order), those on the demo committed last of all. Refuse any
+    other transactional test that asks for the demo: its flush would empty the demo for the
+    tests after it."""
     demo, others = [], []
     for item in items:
         layer = demo_layer(item)
         if layer is None:
             others.append(item)
             continue
-        if is_transactional(item):
+        if is_transactional(item) and not commits_demo(item):
             raise pytest.UsageError(
                 f"{item.nodeid}: a transactional test cannot use the session's demo (its flush would empty it)"
             )
-        demo.append((layer, item))
+        demo.append((commits_demo(item), layer, item))
     if demo:
-        demo.sort(key=lambda pair: pair[0])
-        items[:] = others + [item for _layer, item in demo]
+        demo.sort(key=lambda entry: entry[:2])
+        items[:] = others + [item for _committed, _layer, item in demo]

@@ -10,8 +10,8 @@ A unit of work goes whole to one process:
   (``close_demo_after`` in tests/conftest.py), so that the process then goes on with modules;
 - ``make run``'s SQLite path (tests/demo/test_sqlite_path.py), alone, second: the other process
   starts with it, so that its subprocess runs while the first seeds the demo;
-- the browser crawl of the committed demo (tests/e2e/test_demo_in_browser.py) third, being the
-  longest module.
+- (the browser crawl of the demo, tests/e2e/test_demo_in_browser.py, runs on the session's demo
+  committed: the last tests of the demo's group, tests/committed_demo.py).
 
 - the cases of a module in ``SPLIT`` one by one: modules whose tests build their own world and
   one of which is long (the bad-input corpus, a case per URL namespace), so that its cases
@@ -26,10 +26,7 @@ from xdist.scheduler import LoadGroupScheduling
 
 from tests.demo_data import DEMO_GROUP, SQLITE_GROUP
 
-# The browser crawl of a committed demo (seeded for that module: about two minutes in all) third,
-# so that it does not end the run on one process while the other waits.
-BROWSER_DEMO = "tests/e2e/test_demo_in_browser.py"
-FIRST = (DEMO_GROUP, SQLITE_GROUP, BROWSER_DEMO)
+FIRST = (DEMO_GROUP, SQLITE_GROUP)
 SPLIT = frozenset({"tests/core/test_bad_input.py"})
 
 

@@ -1,5 +1,5 @@
-"""The Jingjiang demo in Chromium, seeded committed once for the whole module
-(tests/committed_demo.py): the live server's own connection sees it.
+"""The Jingjiang demo in Chromium: the session's demo, committed for this module
+(tests/committed_demo.py), so that the live server's own connection sees it.
 
 First, read-only, the demo as each role sees it (issue 11): logged in through the login form,
 from the landing page along the navigation's links and the links of the pages they reach
@@ -27,11 +27,11 @@ from branches.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from branches.models import Branch, User
 from branches.selectors import visible_branches
 from evaluation.briefings.models import Briefing, BriefingStatus
-from tests.committed_demo import seeded_committed
+from tests.committed_demo import committed
 from tests.conftest import DESKTOP, PHONE
 
-# One committed demo for the module's tests: under pytest-xdist a module goes whole to one
-# process (tests/parallel.py), so they need no group of their own.
+# The session's demo committed for the module's tests: they run last of the demo's tests, in
+# the demo's process under pytest-xdist (tests/demo_data.py, tests/parallel.py).
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PAGES_PER_ROLE = 25
@@ -51,8 +51,8 @@ DEBUG_MARKERS = ("Traceback", "Request Method", "Django Version", "You're seeing
 
 
 @pytest.fixture(scope="module")
-def committed_demo(django_db_setup, django_db_blocker):
-    with seeded_committed(django_db_blocker) as state:
+def committed_demo(demo_full, _demo_transaction, django_db_blocker):
+    with committed(django_db_blocker, _demo_transaction) as state:
         yield state
 
 
