@@ -60,6 +60,8 @@
             // Each text gets its own answer: drop the rows the previous text brought.
             self.clearOptions();
             callback(data.results);
+            // An answer that comes after the user left the field leaves its list shut.
+            if (!self.isFocused) self.close();
           })
           .catch(function () { callback(); });
       },
