@@ -6,7 +6,7 @@ user and the request's query parameters to the queryset of rows that user may ch
 field that uses the picker validates against the same selector, so a posted id outside the
 user's reach is a form error, never a row of someone else's. The endpoint
 (``core:picker``, ``/pick/<source>/?q=…&page=…``) answers at most ``PAGE_SIZE`` rows, whatever
-the size of the registry, with a fixed number of queries.
+the size of the registry, with a bounded number of queries.
 """
 
 from collections.abc import Callable
@@ -140,7 +140,8 @@ def _ranked_rows(source: PickerSource, qs: QuerySet, words: list[str], start: in
 def picker_page(*, source: PickerSource, user, params: QueryDict) -> dict:
     """One page of ``source``'s rows for ``user`` matching ``params["q"]``: ``{"results": [{"value",
     "text"}], "more": bool}``. One query for the rows (one more row is read to know if more
-    follow); a ranked source at most three, bounded whatever the size of the registry."""
+    follow); a ranked source at most three (four on a later page that starts past the prefix
+    matches: their count), whatever the size of the registry."""
     qs = source.queryset(user, params)
     words = (params.get("q") or "").strip()[:MAX_QUERY].split()
     qs = _matching(source, qs, words)
