@@ -17,6 +17,9 @@ for, and no ordinary test runs while the demo's transaction is open — a ``db``
 the demo, a transactional test would truncate it. ``check_isolation`` (tests/conftest.py) fails loudly if that
 ever happens anyway.
 
+The browser tests on the demo (tests/e2e/test_demo_in_browser.py) run last of all and commit
+it instead (tests/committed_demo.py): a live server cannot see an open transaction.
+
 Each layer is seeded on a clock that starts where the previous layer's seeding stopped
 (``SeedClock``), as if the whole demo were seeded in one go from the suite's moment: the tests
 run at the suite's moment like every other test.
