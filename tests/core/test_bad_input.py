@@ -98,18 +98,20 @@ class ReadingQueryDict(QueryDict):
         READS.add(key)
         return super().__contains__(key)
 
-    def _whole(name):
-        def method(self, *args, **kwargs):
-            READS.add(EVERY_KEY)
-            return getattr(QueryDict, name)(self, *args, **kwargs)
 
-        method.__name__ = name
-        return method
+def _reads_whole(name: str):
+    def method(self, *args, **kwargs):
+        READS.add(EVERY_KEY)
+        return getattr(QueryDict, name)(self, *args, **kwargs)
 
-    for _name in ("__iter__", "__len__", "keys", "values", "items", "lists", "dict", "copy", "urlencode",
-                  "__copy__", "__deepcopy__", "__getstate__"):
-        locals()[_name] = _whole(_name)
-    del _name, _whole
+    method.__name__ = name
+    return method
+
+
+# Iterating, copying, re-encoding or sizing the parameters reads every key.
+for _name in ("__iter__", "__len__", "keys", "values", "items", "lists", "dict", "copy", "urlencode",
+              "__copy__", "__deepcopy__", "__getstate__"):
+    setattr(ReadingQueryDict, _name, _reads_whole(_name))
 
 
 def reading_middleware(get_response):
