@@ -14,14 +14,22 @@ help:
 	@echo "make bench — benchmarks at province scale (results in docs/performance.md)"
 
 # The virtualenv is rebuilt when pyproject.toml changes (stamp files record what was installed).
+# uv installs the same pinned packages as pip in seconds where pip took about a minute (it asks
+# the index for all of them at once and resolves in Rust); pip stays the fallback where uv cannot
+# run. UV_VERSION pins the installer itself.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+INSTALL = $(UV) pip install --quiet --python $(PY) $(1) || $(PIP) install $(1)
+export UV_LINK_MODE := copy
+
 $(VENV)/.installed: pyproject.toml
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade pip
-	$(PIP) install -e .
+	@[ -x $(UV) ] || $(PIP) install uv==$(UV_VERSION) || true
+	$(call INSTALL,-e .)
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e ".[dev]"
+	$(call INSTALL,-e ".[dev]")
 	@touch $@
 
 venv: $(VENV)/.installed
