@@ -16,6 +16,7 @@ from urllib.parse import quote
 import pytest
 import time_machine
 
+from tests import template_db
 from tests.clock import subprocess_env, suite_now
 from tests.committed_demo import CommittedDemoState
 from tests.demo_data import (
@@ -74,6 +75,31 @@ def _module_clock(_session_clock, clock_moment):
 def frozen_clock(_module_clock, clock_moment):
     with time_machine.travel(clock_moment, tick=True) as traveller:
         yield traveller
+
+
+# ---------------------------------------------------------------- the test databases
+# Under xdist every process copies one migrated template instead of migrating its own
+# (tests/template_db.py). pytest-django's extension point for the databases' settings runs before
+# it creates them.
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    template_db.install()
+
+
+def _xdist_controller(config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) and not in_xdist_worker()
+
+
+def pytest_configure(config):
+    if _xdist_controller(config):
+        _drop_template()  # one left by a killed run would hold old migrations
+
+
+def _drop_template():
+    from django.conf import settings
+
+    if template_db.applies(settings.DATABASES["default"], keepdb=False, controller=True):
+        template_db.drop_template(settings.DATABASES["default"])
 
 
 # ---------------------------------------------------------------- emptying the tables after a transactional test
@@ -167,6 +193,8 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session):
+    if _xdist_controller(session.config):
+        _drop_template()
     module = sys.modules.get("tests.demo.test_sqlite_path")
     if module is not None:
         module.stop_background()  # not taken by its test (deselected, or the run stopped early)
