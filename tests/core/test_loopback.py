@@ -34,8 +34,10 @@ from tests.mechanisms.requests_world import build_world
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
-# Friday, deadline day of week 47, 09:59:40: the beat's every-minute sweep fires at 10:00.
-FRIDAY = at(2026, 11, 20, 9, 59) + datetime.timedelta(seconds=40)
+# Friday, deadline day of week 47, 09:59:48: the beat's every-minute sweep fires at 10:00, 12 s
+# after the processes start (the beat is up in 3–6 s on a busy 2-core machine; were it later, its
+# first sweep would come a minute after, within _wait_for's 150 s).
+FRIDAY = at(2026, 11, 20, 9, 59) + datetime.timedelta(seconds=48)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x02" * 64
 PASSWORD = "pw-for-tests-1"
 
