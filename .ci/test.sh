@@ -72,7 +72,7 @@ export CELERY_BROKER_URL=${CELERY_BROKER_URL:-$REDIS_URL}
 export DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ENV=test
 unset DASHBOARD_CACHE_SECONDS   # the benchmark's switch (config/settings/test.py): off in tests
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
-# Some machines set PYTHONDONTWRITEBYTECODE: then every process (two pytest workers, their
+# Some machines set PYTHONDONTWRITEBYTECODE: then every process (the pytest workers, their
 # Celery workers, the make-run, SQLite and loopback subprocesses) compiles the project's modules
 # and pytest rewrites every test module again. Written once, they are read after.
 unset PYTHONDONTWRITEBYTECODE
@@ -92,9 +92,11 @@ DJANGO_ENV=production DJANGO_SETTINGS_MODULE=config.settings.production SECRET_K
 STATIC_PID=$!
 
 # ---------------------------------------------------------------- tests (unit + worker + Playwright)
-# Two processes (the machine's two cores; PYTEST_WORKERS=0 runs in one): tests/parallel.py says
-# how the suite is shared between them.
-WORKERS=${PYTEST_WORKERS:-2}
+# Three processes on the machine's two cores (PYTEST_WORKERS=0 runs in one): a third fills the
+# time the others wait on a browser, a Celery worker or a subprocess (measured on a fresh clone:
+# pytest 8 min 17 s with two, 7 min 42 s with three, 8 min 57 s with four; docs/performance.md).
+# tests/parallel.py says how the suite is shared between them.
+WORKERS=${PYTEST_WORKERS:-3}
 XDIST=()
 [[ $WORKERS != 0 ]] && XDIST=(-n "$WORKERS" --dist loadgroup)
 step "pytest (${WORKERS} workers)"

@@ -1,4 +1,4 @@
-"""How ``make test`` shares the suite between two pytest-xdist processes (``-n 2 --dist loadgroup``).
+"""How ``make test`` shares the suite between pytest-xdist processes (``-n 3 --dist loadgroup``).
 
 A unit of work goes whole to one process:
 
@@ -9,16 +9,17 @@ A unit of work goes whole to one process:
   longest), and the demo's transaction is rolled back after the last of them
   (``close_demo_after`` in tests/conftest.py), so that the process then goes on with modules;
 - ``make run``'s SQLite path (tests/demo/test_sqlite_path.py), alone, second: the other process
-  starts with it, so that its subprocess runs while the first seeds the demo;
+  second process starts with it, so that its subprocess runs while the first seeds the demo;
 - (the browser crawl of the demo, tests/e2e/test_demo_in_browser.py, runs on the session's demo
   committed: the last tests of the demo's group, tests/committed_demo.py).
 
 - the cases of a module in ``SPLIT`` one by one: modules whose tests build their own world and
   one of which is long (the bad-input corpus, a case per URL namespace), so that its cases
-  share the two processes instead of running back to back on one.
+  share the processes instead of running back to back on one.
 
 The rest follow in the order of collection, each to the process that is free first. Every
-process has its own test database (pytest-django adds ``_gw0``, ``_gw1``), Celery queue and cache
+process has its own test database (pytest-django adds ``_gw0``, ``_gw1``, …; each a copy of one
+migrated template, tests/template_db.py), Celery queue and cache
 keys (config/settings/test.py), live server port and browser.
 """
 

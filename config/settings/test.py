@@ -21,7 +21,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Results are ignored by default (config/celery.py); the worker round-trip test reads core.ping's
 # result back, so tests keep results in the same Redis database as the broker.
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
-# `make test` runs the suite in two pytest-xdist processes (gw0, gw1) on one Redis database: each
+# `make test` runs the suite in pytest-xdist processes (gw0, gw1, …) on one Redis database: each
 # process, and the Celery workers its tests start (they inherit PYTEST_XDIST_WORKER), has a queue
 # and cache keys of its own, so that one process's worker never takes another's task.
 # (pytest-xdist sets the variable, not an operator: read with getenv, it is no setting of
