@@ -57,9 +57,13 @@ def _wait_for(condition, timeout: float, message: str):
     raise AssertionError(f"timed out waiting for {message}")
 
 
-def _stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
+def _stop(procs):
+    # All told at once, then waited for: the five shut down side by side (one after another they
+    # took 11 s of the test on a busy machine).
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -135,8 +139,7 @@ def processes(env, tmp_path):
         _wait_for(web_up, 90, "both gunicorn processes")
         yield urls
     finally:
-        for proc in started:
-            _stop(proc)
+        _stop(started)
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge("celery")
 
