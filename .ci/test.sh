@@ -92,11 +92,11 @@ DJANGO_ENV=production DJANGO_SETTINGS_MODULE=config.settings.production SECRET_K
 STATIC_PID=$!
 
 # ---------------------------------------------------------------- tests (unit + worker + Playwright)
-# Three processes on the machine's two cores (PYTEST_WORKERS=0 runs in one): a third fills the
-# time the others wait on a browser, a Celery worker or a subprocess (measured on a fresh clone:
-# pytest 8 min 17 s with two, 7 min 42 s with three, 8 min 57 s with four; docs/performance.md).
-# tests/parallel.py says how the suite is shared between them.
-WORKERS=${PYTEST_WORKERS:-3}
+# Two processes, the machine's two cores (PYTEST_WORKERS=0 runs in one). Three were tried: on
+# fresh clones the same code took 8 min 06 s, 9 min 01 s and 9 min 20 s with three, 8 min 54 s and
+# 8 min 47 s with two (docs/performance.md), so the simpler two stay. tests/parallel.py says how
+# the suite is shared between them.
+WORKERS=${PYTEST_WORKERS:-2}
 XDIST=()
 [[ $WORKERS != 0 ]] && XDIST=(-n "$WORKERS" --dist loadgroup)
 step "pytest (${WORKERS} workers)"

@@ -147,7 +147,7 @@ def pytest_collection_modifyitems(config, items):
     order_demo_tests(items)
 
 
-# ---------------------------------------------------------------- pytest-xdist (make test: -n 3 --dist loadgroup)
+# ---------------------------------------------------------------- pytest-xdist (make test: -n 2 --dist loadgroup)
 # See tests/parallel.py. The groups are marked before xdist reads them (tryfirst).
 @pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
 def pytest_collection_modifyitems_xdist_groups(items):

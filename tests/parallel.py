@@ -1,4 +1,4 @@
-"""How ``make test`` shares the suite between pytest-xdist processes (``-n 3 --dist loadgroup``).
+"""How ``make test`` shares the suite between pytest-xdist processes (``-n 2 --dist loadgroup``).
 
 A unit of work goes whole to one process:
 
