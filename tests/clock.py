@@ -17,6 +17,9 @@ import datetime
 import os
 from zoneinfo import ZoneInfo
 
+import time_machine
+from django.utils import timezone
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)  # a working Wednesday
 ENV_NAME = "TEST_NOW"
@@ -38,3 +41,17 @@ def subprocess_env() -> dict[str, str]:
     """Environment entries that put a child process (started with ``python -m tests.clocked``)
     on this process's current, possibly travelled, clock."""
     return {FAKE_NOW_ENV: datetime.datetime.now(datetime.UTC).isoformat()}
+
+
+def clock_now() -> datetime.datetime:
+    """Now on the suite's clock: what the code under test sees. Tests and their worlds read the
+    time through this (not ``timezone.now()``) so that the dependence shows, and it fails when no
+    clock is travelling instead of quietly reading the wall clock."""
+    if not time_machine.escape_hatch.is_travelling():
+        raise RuntimeError("the suite's clock is not running here (see tests/conftest.py): no wall clock in tests")
+    return timezone.now()
+
+
+def clock_today() -> datetime.date:
+    """Today in Asia/Shanghai on the suite's clock (see ``clock_now``)."""
+    return timezone.localdate(clock_now())

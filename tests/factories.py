@@ -47,10 +47,11 @@ from mechanisms.models import (
 from mechanisms.weekly.rules import current_week, week_deadline
 from projects.models import Project
 from projects.services import indicator_create
+from tests.clock import clock_now, clock_today
 
 
 def _days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock_today() + datetime.timedelta(days=n)
 
 
 # ---------------------------------------------------------------- who
@@ -198,7 +199,7 @@ class WeeklyReportFactory(DjangoModelFactory):
     work_done = "本周完成征迁12户"
     status = WeeklyReportStatus.DRAFT
     submitted_at = factory.LazyAttribute(
-        lambda report: None if report.status == WeeklyReportStatus.DRAFT else timezone.now()
+        lambda report: None if report.status == WeeklyReportStatus.DRAFT else clock_now()
     )
 
 

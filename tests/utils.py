@@ -1,13 +1,12 @@
 """Helpers shared by the test modules."""
 
-import time
-
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from branches.models import OrganizationKind
 from core.middleware import SESSION_REFRESHED_KEY
+from tests.clock import clock_now
 from tests.factories import OrganizationFactory, UserFactory
 
 
@@ -26,7 +25,7 @@ def fresh_session(client) -> None:
         return
     session = client.session
     if session.get("_auth_user_id"):
-        session[SESSION_REFRESHED_KEY] = time.time()
+        session[SESSION_REFRESHED_KEY] = clock_now().timestamp()
         session.save()
 
 

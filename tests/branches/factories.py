@@ -5,8 +5,6 @@ import datetime
 import itertools
 from types import SimpleNamespace
 
-from django.utils import timezone
-
 from branches.models import (
     Branch,
     BranchScope,
@@ -22,6 +20,7 @@ from branches.models import (
     WorkField,
 )
 from branches.roles import Role
+from tests.clock import clock_today
 from tests.factories import BranchFactory, MembershipFactory, PersonFactory, ProjectFactory, WorkFieldFactory
 
 _seq = itertools.count(1)
@@ -60,12 +59,12 @@ def person(*, unit, name=None, user=None, **extra) -> Person:
 
 
 def appoint(*, branch, person, role=MembershipRole.MEMBER, by=None, joined_on=None):
-    return MembershipFactory(branch=branch, person=person, role=role, by=by, joined_on=joined_on or timezone.localdate())
+    return MembershipFactory(branch=branch, person=person, role=role, by=by, joined_on=joined_on or clock_today())
 
 
 def project(*, branch, name=None, **extra):
     """A project row made directly (no projects service needed)."""
-    today = timezone.localdate()
+    today = clock_today()
     return ProjectFactory(
         branch=branch,
         name=name or f"攻坚项目{next(_seq)}",

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from branches.models import BranchKind, Membership, MembershipRole, Organization, OrganizationKind, Person
+from tests.clock import clock_today
 
 from . import factories as f
 
@@ -179,4 +179,4 @@ def test_a_branch_is_at_work_from_its_formation_to_the_day_before_it_ends(org_tr
     assert at_work(ended - datetime.timedelta(days=1)) == {concluded.pk, evaluated.pk, dissolved.pk, active.pk}
     assert at_work(ended) == {active.pk}  # the day it ended it is no longer at work
     # From today on, "at work" is "active now".
-    assert at_work(timezone.localdate()) == set(ours.active().values_list("pk", flat=True)) == {active.pk}
+    assert at_work(clock_today()) == set(ours.active().values_list("pk", flat=True)) == {active.pk}

@@ -23,6 +23,7 @@ from branches.models import (
 from branches.roles import Role
 from branches.selectors import visible_branches
 from core.workflow import TransitionError
+from tests.clock import clock_today
 
 from . import factories as f
 
@@ -112,7 +113,7 @@ def test_a_move_recorded_for_an_earlier_day_is_stamped_on_that_day(world):
     # The dashboard reads a dissolution's date from status_changed_at (the demo dissolves a branch
     # 200 days back): stamped with the moment of recording, it counted as active until today.
     branch = f.branch(committee=world.o["committee_a"], status=BranchStatus.ACTIVE, formed_on=datetime.date(2026, 1, 5))
-    today = timezone.localdate()
+    today = clock_today()
 
     services.branch_transition(
         branch=branch, to=BranchStatus.DISSOLVED, by=world.staff_a, reason="项目终止", on=datetime.date(2026, 5, 1)

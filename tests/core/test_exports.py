@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from core import exports
 from core.models import ExportJob, ExportJobStatus
 from projects.models import Project
+from tests.clock import clock_now
 from tests.evaluation.dashboard_world import build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -314,12 +315,11 @@ def test_a_real_worker_completes_a_large_export(w, media, settings, celery_worke
 def test_a_job_nobody_takes_for_minutes_says_so(w, media):
     import datetime
 
-    from django.utils import timezone
 
     job = ExportJob.objects.create(user=w.leader, name="projects", total=4000)
     client = client_of(w.leader)
     assert 'data-testid="export-stalled"' not in client.get(f"/exports/{job.pk}/status/").content.decode()
 
-    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    ExportJob.objects.filter(pk=job.pk).update(created_at=clock_now() - datetime.timedelta(minutes=5))
 
     assert 'data-testid="export-stalled"' in client.get(f"/exports/{job.pk}/status/").content.decode()

@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from branches.models import User
 from evaluation.briefings.models import Briefing, BriefingPeriod, BriefingStatus
+from tests.clock import clock_today
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_weeks_before_this_month_were_briefed_in_order(demo_full):
-    today = timezone.localdate()
+    today = clock_today()
     briefings = list(Briefing.objects.filter(organization__name="靖江市").order_by("period_start"))
 
     assert len(briefings) >= 4

@@ -59,6 +59,7 @@ from mechanisms.weekly import selectors as request_selectors
 from mechanisms.weekly.rules import current_week, week_of
 from projects.models import IndicatorReading, Project, ProjectStatus, ReadingSource
 from projects.services import project_light_figures
+from tests.clock import clock_now, clock_today
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def statuses(model, **filters) -> set:
 # ---------------------------------------------------------------- idempotency
 def test_seeding_again_adds_nothing(demo):
     before = _counts()
-    again = demo_records.seed_demo(today=timezone.localdate())
+    again = demo_records.seed_demo(today=clock_today())
     assert _counts() == before
     assert again["新增联络员和书记账号"] == 0
     assert again == {**demo, "新增联络员和书记账号": 0}
@@ -139,7 +140,7 @@ def test_problems_of_every_category_and_source_with_whistles_and_their_verdicts(
     titles = " ".join(whistles.values_list("title", flat=True))
     assert all(word in titles for word in ("用地", "供电", "施工许可", "招聘"))
     # Some are overdue; a co-operating unit answered; a refused verification is in the history.
-    today = timezone.localdate()
+    today = clock_today()
     assert problems.filter(status=ProblemStatus.ACCEPTED, deadline__lt=today).exists()
     assert ProblemAssignment.objects.filter(answered_at__isnull=False).exists()
     assert ProblemCase.history.filter(verification_note__startswith="规划许可阶段", status=ProblemStatus.ACCEPTED).exists()
@@ -147,7 +148,7 @@ def test_problems_of_every_category_and_source_with_whistles_and_their_verdicts(
 
 
 def test_instructions_carry_every_ticket_colour(demo):
-    today = timezone.localdate()
+    today = clock_today()
     thresholds = dispatch_selectors.TicketThresholds.on(today)
     colours = Counter(dispatch_selectors.ticket_colour(i, thresholds) for i in Instruction.objects.all())
     assert colours[dispatch_selectors.TICKET_RED] and colours[dispatch_selectors.TICKET_YELLOW]
@@ -181,7 +182,7 @@ def test_comments_by_the_leader_and_the_dispatch_chief(demo):
 
 # ---------------------------------------------------------------- weekly reports
 def test_weekly_reports_of_the_past_weeks_mostly_reviewed_some_late_some_missing(demo):
-    today = timezone.localdate()
+    today = clock_today()
     this_week = week_of(today)
     past = WeeklyReport.objects.exclude(iso_year=this_week.iso_year, iso_week=this_week.iso_week)
     by_status = Counter(past.values_list("status", flat=True))
@@ -213,7 +214,7 @@ def test_this_week_some_filed_and_the_demo_secretary_not_yet(demo):
 
 
 def test_reports_dated_in_their_week_and_never_in_the_future(demo):
-    now = timezone.now()
+    now = clock_now()
     assert not WeeklyReport.objects.filter(submitted_at__gt=now).exists()
     for report in WeeklyReport.objects.exclude(submitted_at=None).exclude(is_late=True)[:200]:
         assert report.submitted_at <= report.deadline
@@ -230,7 +231,7 @@ def test_reports_carry_the_readings_and_this_weeks_move_the_indicators(demo):
     linked = WeeklyReportReading.objects.filter(indicator_reading__isnull=False).select_related("indicator_reading")
     assert linked.count() > 100
     assert all(row.value == row.indicator_reading.value for row in linked[:100])
-    today = timezone.localdate()
+    today = clock_today()
     moved = IndicatorReading.objects.filter(source=ReadingSource.WEEKLY_REPORT, recorded_on=today)
     assert moved.exists()
     for reading in moved:
@@ -271,12 +272,12 @@ def test_the_liaison_sees_their_units_items_awaiting_action(demo):
     assert has_role(liaison, Role.UNIT_LIAISON)
     home = dispatch_selectors_desks.liaison_home(liaison)
     waiting = [p for p in home.problems if p.status == ProblemStatus.ANALYSED and p.is_lead]
-    assert waiting and waiting[0].accept_due_on >= timezone.localdate()
+    assert waiting and waiting[0].accept_due_on >= clock_today()
     assert problem_selectors.LIAISON in problem_selectors.problem_roles(waiting[0], liaison)
     assert mechanism_selectors.visible_problems(liaison).filter(pk=waiting[0].pk).exists()
     open_instructions = [
         i for i in home.instructions
-        if i.status in (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED) and i.deadline >= timezone.localdate()
+        if i.status in (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED) and i.deadline >= clock_today()
     ]
     assert open_instructions
     assert dispatch_selectors_dispatch.is_instruction_assignee(liaison, open_instructions[0])
@@ -292,7 +293,7 @@ def test_the_department_has_requests_to_answer_and_reports_to_review(demo):
     assert request_selectors.reviewable_weekly_reports(staff).filter(status=WeeklyReportStatus.SUBMITTED).count() >= 10
     assert request_selectors_requests.acknowledgeable_reports(staff).filter(status=ReportStatus.SUBMITTED).exists()
     # One request is past its reply deadline: the reminders have something to say.
-    today = timezone.localdate()
+    today = clock_today()
     assert DecisionRequest.objects.filter(status=DecisionRequestStatus.SUBMITTED, reply_due_on__lt=today).exists()
 
 

@@ -15,7 +15,6 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 
 from branches import demo as branches_demo
 from branches.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, SHOWCASE_BRANCH
@@ -54,6 +53,7 @@ from projects.models import (
 )
 from projects.selectors import visible_projects
 from projects.services import project_light_figures
+from tests.clock import clock_today
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +102,14 @@ def test_seeding_again_adds_nothing(demo):
 def test_seeding_again_on_a_later_day_adds_nothing(demo):
     # Dates move with "today"; the natural keys do not, so a demo loaded last week stays one copy.
     before = _counts()
-    later = timezone.localdate() + datetime.timedelta(days=9)
+    later = clock_today() + datetime.timedelta(days=9)
     branches_demo.seed_demo(today=later)
     projects_demo.seed_demo(today=later)
     assert _counts() == before
 
 
 def test_the_plan_is_the_same_every_run():
-    today = timezone.localdate()
+    today = clock_today()
     first, second = branches_demo.demo_plan(today), branches_demo.demo_plan(today)
     assert [(p.name, p.phone, p.unit) for p in first.people] == [(p.name, p.phone, p.unit) for p in second.people]
     a, b = projects_demo.demo_project_plans(today), projects_demo.demo_project_plans(today)
@@ -151,7 +151,7 @@ def test_jingjiang_has_74_branches_in_two_batches(demo):
     assert branches.count() == 74
     assert Counter(branches.values_list("batch", flat=True)) == {1: 38, 2: 36}
     assert city_branches("tx").count() == 3
-    today = timezone.localdate()
+    today = clock_today()
     formed = [b.formed_on for b in branches if b.formed_on]
     assert min(formed) >= today - datetime.timedelta(days=366) and max(formed) < today
     assert {b.scope for b in branches} == {BranchScope.SINGLE_DOMAIN, BranchScope.CROSS_DOMAIN}
@@ -167,7 +167,7 @@ def test_statuses_most_active_some_concluded_with_members_proposed_and_one_disso
     concluded = city_branches().filter(status__in=[BranchStatus.CONCLUDED, BranchStatus.EVALUATED])
     with_members = [b for b in concluded if b.memberships.filter(left_on__isnull=True).count() >= 4]
     assert len(with_members) >= 2
-    assert all(b.concluded_on and b.concluded_on < timezone.localdate() for b in concluded)
+    assert all(b.concluded_on and b.concluded_on < clock_today() for b in concluded)
     assert not Project.objects.filter(branch__in=concluded).exclude(status=ProjectStatus.COMPLETED).exists()
     dissolved = city_branches().get(status=BranchStatus.DISSOLVED)
     assert not dissolved.memberships.filter(left_on__isnull=True).exists()
@@ -268,7 +268,7 @@ def test_lights_mix_green_yellow_and_red(demo):
     assert 0.15 <= lights[Light.YELLOW] / 74 <= 0.35
     assert 0.08 <= lights[Light.RED] / 74 <= 0.22
     # Some milestones are overdue, some done; readings are backdated over past weeks.
-    today = timezone.localdate()
+    today = clock_today()
     assert Milestone.objects.filter(done_on__isnull=True, due_on__lt=today).exists()
     assert Milestone.objects.filter(done_on__isnull=False).exists()
     assert IndicatorReading.objects.filter(recorded_on__lt=today - datetime.timedelta(days=28)).exists()
@@ -280,7 +280,7 @@ def test_party_life_activities_of_every_kind_with_participants(demo):
     assert {ActivityKind.THREE_SHOWS, ActivityKind.FOUR_COMPETITIONS, ActivityKind.DOUBLE_STUDY,
             ActivityKind.MICRO_SERVICE, ActivityKind.COMMANDO} <= kinds
     assert not activities.filter(participants__isnull=True).exists()
-    assert not activities.filter(held_on__gt=timezone.localdate()).exists()
+    assert not activities.filter(held_on__gt=clock_today()).exists()
 
 
 # ---------------------------------------------------------------- industrial chains

@@ -9,12 +9,12 @@ photographed at desktop and phone size.
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from branches.models import Branch, BranchScope, BranchStatus, Front, Membership, MembershipRole, Person
 from branches.roles import Role
 from branches.services import branch_create, membership_appoint
 from projects.models import Project
+from tests.clock import clock_today
 from tests.conftest import DESKTOP, PHONE
 from tests.e2e.pickers import pick
 from tests.projects.factories import work_field
@@ -78,7 +78,7 @@ def _login(page, base, username, next_url):
 
 
 def _iso(days: int) -> str:
-    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+    return (clock_today() + datetime.timedelta(days=days)).isoformat()
 
 
 def _submit(page):
@@ -148,7 +148,7 @@ def _chief_marks_the_milestone_done(browser, browser_context_args, base, project
     with page.expect_navigation():
         page.click('[data-testid="milestone-done"]')
     assert page.locator('[data-testid="milestone-done"]').count() == 0
-    assert project.milestones.get().done_on == timezone.localdate()
+    assert project.milestones.get().done_on == clock_today()
     assert errors == []
     context.close()
 

@@ -57,6 +57,7 @@ from mechanisms.models import (
 )
 from mechanisms.weekly.rules import week_of
 from projects.models import Project, ProjectStatus
+from tests.clock import clock_today
 from tests.factories import (
     BranchFactory,
     ConsultationFactory,
@@ -70,7 +71,7 @@ from tests.factories import (
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock_today()
 
 
 def day(n: int) -> datetime.date:

@@ -36,6 +36,7 @@ from mechanisms.dispatch.filters import InstructionFilterSet
 from mechanisms.problems.filters import ProblemFilterSet
 from mechanisms.weekly.filters import MissingReportFilterSet, WeeklyReportFilterSet
 from projects.filters import ProjectFilterSet
+from tests.clock import clock_today
 
 pytestmark = pytest.mark.django_db
 
@@ -307,7 +308,7 @@ def test_the_branch_dissolved_months_ago_counts_in_no_week_of_the_trend(demo):
     dissolved 200 days ago was stamped dissolved on the day the demo was seeded, so every week of
     the report figures still counted it."""
     dissolved = Branch.objects.get(status=BranchStatus.DISSOLVED, formed_on__isnull=False)
-    twelve_weeks_ago = timezone.localdate() - datetime.timedelta(weeks=12)
+    twelve_weeks_ago = clock_today() - datetime.timedelta(weeks=12)
 
     assert timezone.localtime(dissolved.status_changed_at).date() < twelve_weeks_ago
     assert not Branch.objects.filter(pk=dissolved.pk).active_on(twelve_weeks_ago).exists()

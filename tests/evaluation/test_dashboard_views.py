@@ -21,6 +21,7 @@ from mechanisms.models import (
 )
 from mechanisms.weekly.rules import week_deadline, week_of
 from projects.models import Project, ProjectStatus
+from tests.clock import clock_today
 from tests.shared_world import shared_world
 from tests.utils import assert_status_matrix, get_query_count
 
@@ -214,7 +215,7 @@ def test_no_inline_script_or_style(w):
 def _grow(committee, field, *, n: int, first: int = 0):
     """``n`` active branches, each with two projects, an overdue instruction, a problem and this
     week's report: every widget has rows to count."""
-    today = datetime.date.today()
+    today = clock_today()
     week = week_of(today)
     branches = Branch.objects.bulk_create(
         [

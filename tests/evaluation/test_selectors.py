@@ -18,6 +18,7 @@ from evaluation.models import (
     EvaluationGrade,
     EvaluationStatus,
 )
+from tests.clock import clock_now, clock_today
 from tests.utils import count_queries, get_query_count
 
 from . import world as w
@@ -29,7 +30,7 @@ _seq = itertools.count(1)
 def add_concluded(world, n: int, *, final=False):
     """``n`` more concluded branches in city A (in bulk: the lists only read them), each with a
     final Excellent evaluation and an Excellent appraisal when ``final``."""
-    now = timezone.now()
+    now = clock_now()
     branches = Branch.objects.bulk_create(
         Branch(
             name=f"批量支部{next(_seq)}", batch=1, front=world.branch.front, field=world.branch.field,
@@ -166,5 +167,5 @@ def test_priority_list_holds_excellent_secretaries_and_members_with_evidence(wor
     assert selectors.priority_list(user=world.staff_b) == []
     assert [r.person.name for r in selectors.priority_list(user=world.staff, filters={"kind": "member"})] == ["李娟"]
     assert selectors.priority_list(user=world.staff, filters={"batch": 1}) == []  # the branch is in batch 2
-    later = timezone.localdate() + timezone.timedelta(days=1)
+    later = clock_today() + timezone.timedelta(days=1)
     assert selectors.priority_list(user=world.staff, filters={"date_from": later}) == []

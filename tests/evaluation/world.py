@@ -9,7 +9,6 @@ import itertools
 from types import SimpleNamespace
 
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from branches.models import (
     Branch,
@@ -25,13 +24,14 @@ from branches.roles import Role
 from evaluation import services
 from evaluation.models import Figure, RubricItemKind
 from evaluation.services import ItemData
+from tests.clock import clock_today
 from tests.factories import BranchFactory, MembershipFactory, PersonFactory, UserFactory, WorkFieldFactory
 
 _seq = itertools.count(1)
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock_today()
 
 
 def days(n: int) -> datetime.date:

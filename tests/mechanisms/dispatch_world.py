@@ -10,7 +10,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from branches.models import BranchScope, Front, MembershipRole, WorkField
 from branches.roles import Role
@@ -23,6 +22,7 @@ from projects.services import (
     project_refresh_light,
     project_transition,
 )
+from tests.clock import clock_today
 from tests.factories import (
     ConsultationFactory,
     IndicatorFactory,
@@ -38,7 +38,7 @@ _seq = itertools.count(1)
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock_today()
 
 
 def days(n: int, base: datetime.date | None = None) -> datetime.date:

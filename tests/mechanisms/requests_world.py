@@ -11,7 +11,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from branches.models import Branch, BranchScope, BranchStatus, Front, MembershipRole, Person, WorkField
 from branches.roles import Role
@@ -22,13 +21,14 @@ from projects.services import (
     project_create,
     project_transition,
 )
+from tests.clock import clock_today
 from tests.factories import IndicatorFactory, MembershipFactory, PersonFactory, WorkFieldFactory
 
 _seq = itertools.count(1)
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock_today() + datetime.timedelta(days=n)
 
 
 def work_field() -> WorkField:
@@ -91,7 +91,7 @@ def make_active_branch(*, committee, by, secretary, unit, name=None, batch=1, wi
         branch = branch_transition(branch=branch, to=BranchStatus.ACTIVE, by=by)
         # A branch at work for a while: it owes the reports of past weeks too (the duty starts
         # with the first full week after activation, mechanisms.weekly.rules).
-        Branch.objects.filter(pk=branch.pk).update(formed_on=timezone.localdate() - datetime.timedelta(days=FORMED_DAYS_AGO))
+        Branch.objects.filter(pk=branch.pk).update(formed_on=clock_today() - datetime.timedelta(days=FORMED_DAYS_AGO))
         branch.refresh_from_db()
     return branch, project
 

@@ -7,18 +7,17 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from django.utils import timezone
-
 from branches.models import BranchScope, Front, Membership, MembershipRole, WorkField
 from branches.services import branch_create
 from projects.services import milestone_create, project_create
+from tests.clock import clock_today
 from tests.factories import IndicatorFactory, MembershipFactory, PersonFactory, WorkFieldFactory
 
 _seq = itertools.count(1)
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock_today()
 
 
 def days(n: int) -> datetime.date:

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from evaluation.briefings.models import Briefing, BriefingCounter, BriefingStatus, LockedError
+from tests.clock import clock_now
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _briefing(org, **extra):
 
 
 def _issued(org, number, year=2026):
-    return _briefing(org, status=BriefingStatus.ISSUED, year=year, number=number, issued_at=timezone.now())
+    return _briefing(org, status=BriefingStatus.ISSUED, year=year, number=number, issued_at=clock_now())
 
 
 def test_an_issue_number_is_taken_once_per_jurisdiction_and_year(org_tree):
@@ -37,7 +37,7 @@ def test_a_draft_has_no_number_and_an_issued_briefing_has_one(org_tree):
     with pytest.raises(IntegrityError), transaction.atomic():
         _briefing(org_tree["city_a"], number=3, year=2026)
     with pytest.raises(IntegrityError), transaction.atomic():
-        _briefing(org_tree["city_a"], status=BriefingStatus.ISSUED, issued_at=timezone.now())
+        _briefing(org_tree["city_a"], status=BriefingStatus.ISSUED, issued_at=clock_now())
 
 
 def test_one_counter_per_jurisdiction_and_year(org_tree):

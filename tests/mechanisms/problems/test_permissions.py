@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
 
 from mechanisms.models import ProblemStatus
 from mechanisms.problems import services
+from tests.clock import clock_today
 from tests.mechanisms import problems_world as pw
 from tests.mechanisms.problems_world import accepted, analysed, reported, resolved
 
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def soon(days=10):
-    return timezone.localdate() + datetime.timedelta(days=days)
+    return clock_today() + datetime.timedelta(days=days)
 
 
 def status_of(client_for, user, url, method="get", data=None):
@@ -43,7 +43,7 @@ class TestLists:
             check(client_for, world, reverse(name), {None: 302, "secretary": 200, "leader": 200, "liaison": 200})
 
     def test_each_user_lists_only_what_they_may_see(self, world, client_for):
-        ours = analysed(world, title="本支部用电问题", co_units=[world.power], today=timezone.localdate(), deadline=soon())
+        ours = analysed(world, title="本支部用电问题", co_units=[world.power], today=clock_today(), deadline=soon())
         unassigned = reported(world, title="尚未交办的问题")
         theirs = reported(world, by=world.other_secretary, branch=world.other_branch, title="另一支部的用地问题")
         city_b = reported(world, by=world.staff_b, branch=world.b_branch, title="泰兴的审批问题")
@@ -157,7 +157,7 @@ class TestActions:
         assert problem.status == ProblemStatus.ACCEPTED
 
     def test_object(self, world, client_for):
-        problem = analysed(world, today=timezone.localdate())
+        problem = analysed(world, today=clock_today())
         url = reverse("mechanisms:problem_object", args=[problem.pk])
         data = {"reason": "不属本单位职责"}
         check(client_for, world, url, {**self.OUTSIDE, "secretary": 404, "co_liaison": 404}, "post", data)
@@ -195,7 +195,7 @@ class TestActions:
 
     def test_extension_request_and_decide(self, world, client_for):
         problem = services.problem_accept(
-            problem=analysed(world, today=timezone.localdate(), deadline=soon()), by=world.liaison
+            problem=analysed(world, today=clock_today(), deadline=soon()), by=world.liaison
         )
         url = reverse("mechanisms:problem_extension_request", args=[problem.pk])
         data = {"requested_until": soon(20).isoformat(), "reason": "等待设备"}

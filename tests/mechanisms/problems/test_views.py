@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.models import ExportJob
@@ -21,6 +20,7 @@ from mechanisms.models import (
     Satisfaction,
 )
 from mechanisms.problems import services
+from tests.clock import clock_today
 from tests.mechanisms import problems_world as pw
 from tests.mechanisms.problems_world import accepted, analysed, reported, resolved
 from tests.utils import count_queries, get_query_count
@@ -35,7 +35,7 @@ EXPORT = reverse("mechanisms:problem_export")
 
 
 def today():
-    return timezone.localdate()
+    return clock_today()
 
 
 def detail(problem):
@@ -116,7 +116,7 @@ class TestList:
         reported(world, whistle=True, title="恒达公司用电增容")
         reported(world, project=None, title="园区道路积水")
         overdue = analysed(world, title="征迁补偿标准不统一")
-        ProblemCase.objects.filter(pk=overdue.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=2))
+        ProblemCase.objects.filter(pk=overdue.pk).update(deadline=clock_today() - datetime.timedelta(days=2))
         got = list(build(user=world.secretary, name="problems", params={}).rows)
         expected = [
             [

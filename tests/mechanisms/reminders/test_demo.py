@@ -2,20 +2,20 @@
 secretary a nudge and an instruction due within 24 hours, and staff see a log with history."""
 
 import pytest
-from django.utils import timezone
 
 from branches import demo as branches_demo
 from mechanisms.demo import reminders as reminders_demo
 from mechanisms.models import DeliveryStatus, Notification, Reminder, ReminderDelivery, ReminderKind
 from mechanisms.reminders.services import reminder_sweep
 from projects import demo as projects_demo
+from tests.clock import clock_today
 
 
 @pytest.mark.django_db
 def test_the_demo_makes_reminders_arrive_at_the_next_sweep_and_loads_once(demo_base):
     # demo_base: the session's branches and projects (tests/demo_data.py); seeding them again
     # below adds nothing and takes a moment.
-    today = timezone.localdate()
+    today = clock_today()
     branches_demo.seed_demo(today=today)
     projects_demo.seed_demo(today=today)
     counts = reminders_demo.seed_demo(today=today)

@@ -17,6 +17,7 @@ from mechanisms.models import (
     ReminderKind,
 )
 from mechanisms.reminders.services import deliveries_send, reminder_sweep
+from tests.clock import clock_today
 from tests.mechanisms.requests_world import build_world
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -116,7 +117,7 @@ def test_the_sweep_task_escalates_an_overdue_problem_to_the_dispatch_chief_once(
         category="difficulty",
         status=ProblemStatus.ACCEPTED,
         responsible_unit=world.department_a,
-        deadline=datetime.date.today() - datetime.timedelta(days=3),
+        deadline=clock_today() - datetime.timedelta(days=3),
         created_by=world.staff,
     )
     first = sweep_task.apply().get()

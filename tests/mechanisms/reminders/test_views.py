@@ -22,6 +22,7 @@ from mechanisms.models import (
     ReminderKind,
 )
 from mechanisms.reminders.services import nudge_send
+from tests.clock import clock_now, clock_today
 from tests.mechanisms.reminders_world import seed_calendar
 from tests.mechanisms.requests_world import build_world
 from tests.shared_world import shared_world
@@ -42,7 +43,7 @@ def make_reminder(user, *, kind=ReminderKind.PROJECT_RED, title="项目转红：
                   created=None, sender=None):
     reminder = Reminder.objects.create(
         recipient=user, kind=kind, object_key=f"project:{n}", period=f"p{n}", title=title, body="进度落后于时间",
-        url="/projects/1/", due_at=timezone.now(), status="sent", sent_at=timezone.now(), sender=sender,
+        url="/projects/1/", due_at=clock_now(), status="sent", sent_at=clock_now(), sender=sender,
     )
     if created:
         Reminder.objects.filter(pk=reminder.pk).update(created_at=created)
@@ -76,7 +77,7 @@ def test_the_log_lists_city_a_rows_filters_and_exports_them(world, client):
     assert by_channel.count('data-testid="reminder-row"') == 1
     by_name = client.get(LOG, {"q": "张卫东"}).content.decode()  # the secretary's name
     assert "征迁支部" in by_name and "澄靖通道" not in by_name
-    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (clock_today() + datetime.timedelta(days=1)).isoformat()
     assert 'data-testid="empty"' in client.get(LOG, {"date_from": tomorrow}).content.decode()
     assert client.get(LOG, {"date_to": tomorrow}).content.decode().count('data-testid="reminder-row"') == 3
     response = client.get(LOG, {"export": "xlsx", "status": "failed"})
@@ -198,7 +199,7 @@ def test_a_dispatch_chief_nudges_a_late_secretary_once_per_four_hours(world, cli
     assert f"{next_at:%H:%M}" in response.content.decode()
     assert Reminder.objects.filter(kind=ReminderKind.NUDGE).count() == 1
     # Four hours later it is possible again.
-    nudge_send(sender=world.chief, target="weekly", pk=world.branch.pk, now=timezone.now() + datetime.timedelta(hours=4, minutes=1))
+    nudge_send(sender=world.chief, target="weekly", pk=world.branch.pk, now=clock_now() + datetime.timedelta(hours=4, minutes=1))
     assert Reminder.objects.filter(kind=ReminderKind.NUDGE).count() == 2
 
 
@@ -207,7 +208,7 @@ def test_a_nudge_about_an_overdue_unit_instruction_reaches_the_units_liaisons(wo
     from django.contrib.auth.models import Group
 
     world.chief.groups.add(Group.objects.get(name=Role.DISPATCH_CHIEF))
-    today = timezone.localdate()
+    today = clock_today()
     instruction = Instruction.objects.create(
         project=world.project, branch=world.branch, title="完成管线迁改", assignee_unit=world.department_a,
         issued_on=today - datetime.timedelta(days=20), deadline=today - datetime.timedelta(days=2),
@@ -274,7 +275,7 @@ def test_the_cockpit_lists_what_the_chief_may_nudge_and_when_again(world, client
     from django.contrib.auth.models import Group
 
     world.chief.groups.add(Group.objects.get(name=Role.DISPATCH_CHIEF))
-    today = timezone.localdate()
+    today = clock_today()
     instruction = Instruction.objects.create(
         project=world.project, branch=world.branch, title="完成管线迁改", assignee_user=world.secretary,
         issued_on=today - datetime.timedelta(days=20), deadline=today - datetime.timedelta(days=2),

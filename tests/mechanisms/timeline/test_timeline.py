@@ -6,7 +6,6 @@ import itertools
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from mechanisms.models import (
     Consultation,
@@ -25,6 +24,7 @@ from mechanisms.models import (
 )
 from mechanisms.problems import services
 from mechanisms.timeline.selectors import KINDS, branch_timeline, project_timeline
+from tests.clock import clock_now, clock_today
 from tests.mechanisms import problems_world as pw
 from tests.mechanisms.problems_world import analysed, reported
 from tests.utils import count_queries
@@ -50,7 +50,7 @@ def fill(w, n: int, *, branch=None, project=None, by=None):
     branch = branch or w.branch
     project = project or w.project
     by = by or w.secretary
-    today = timezone.localdate()
+    today = clock_today()
     for i in range(n):
         dispatch = Dispatch(project=project, branch=branch, held_on=today, created_by=by)
         _save(dispatch, by)
@@ -73,7 +73,7 @@ def fill(w, n: int, *, branch=None, project=None, by=None):
         k = next(_weeks)
         weekly = WeeklyReport(
             branch=branch, iso_year=2026 - k // 50, iso_week=10 + k % 40,
-            week_start=datetime.date(2026, 3, 2), deadline=timezone.now(), created_by=by,
+            week_start=datetime.date(2026, 3, 2), deadline=clock_now(), created_by=by,
         )
         _save(weekly, by)
         _save(weekly, by, status=WeeklyReportStatus.SUBMITTED)
