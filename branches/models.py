@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import OwnedModel, TimeStampedModel
 from core.uploads import AttachmentBase
 from core.webhooks import validate_webhook_url

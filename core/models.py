@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from core.history import HistoricalRecords
 
 
 class TimeStampedModel(models.Model):

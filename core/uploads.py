@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from core.history import HistoricalRecords
 
 # Accepted kinds, recognised by their first bytes (the browser's content type and the file's
 # name are both under the uploader's control and prove nothing).

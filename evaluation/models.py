@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from branches.models import Branch, MembershipRole, Organization, Person
+from core.history import HistoricalRecords
 from core.models import OwnedModel, TimeStampedModel
 
 

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
 from branches.models import Branch, Front, Light, Organization, WorkField
+from core.history import HistoricalRecords
 from core.models import OwnedModel, TimeStampedModel
 from projects import lights
 

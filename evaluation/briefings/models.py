@@ -19,9 +19,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from branches.models import Organization
+from core.history import HistoricalRecords
 from core.models import OwnedModel
 from evaluation.models import LockedError, LockedWhenFinal  # noqa: F401  (LockedError: what a change to an issued briefing raises)
 

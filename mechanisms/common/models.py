@@ -8,8 +8,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.uploads import AttachmentBase
 from core.webhooks import validate_webhook_url
 

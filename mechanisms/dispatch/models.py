@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from branches.models import Branch, Organization
+from core.history import HistoricalRecords
 from core.models import OwnedModel
 from projects.models import Project
 

@@ -9,7 +9,8 @@ marked per channel after it.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from core.history import HistoricalRecords
 
 
 class ReminderKind(models.TextChoices):

@@ -2,6 +2,7 @@
 what, beside the audit trail."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +19,18 @@ pytestmark = pytest.mark.django_db
 def test_the_models_have_history():
     for model in (ActivityAttachment, Attachment, BranchUserObjectPermission, ProjectUserObjectPermission):
         assert hasattr(model, "history"), model
+
+
+def test_every_history_manager_class_is_built_once(make_user):
+    """core.history.HistoricalRecords: ``.history`` (read by simple-history for every row it
+    writes) is one manager class per model, not a new class per access; it still reads the
+    history of its object."""
+    user = make_user(username="chenming")
+    for model in apps.get_models():
+        if hasattr(model._meta, "simple_history_manager_attribute"):
+            assert type(model.history) is type(model.history), model
+    assert type(user.history) is type(make_user(username="lijuan").history)
+    assert list(user.history.values_list("username", flat=True)) == ["chenming"]
 
 
 def test_a_grant_given_and_taken_leaves_two_history_rows(make_user, org_tree):
