@@ -253,6 +253,23 @@ def test_rubric_edit_removes_a_criterion_and_rebalances(world, client_for):
     assert world.rubric.items.get(name="目标完成").points == 45
 
 
+@pytest.mark.parametrize("claimed", ["41", "9" * 25])
+def test_rubric_editor_refuses_more_than_40_rows_and_renders_no_more(world, client_for, claimed):
+    """A request claiming more rows than the editor takes gets the "at most 40" error on at most
+    40 rows (Django would otherwise build max_num + 1000 rows, whatever is claimed)."""
+    items = [{"kind": "criterion", "name": "目标完成", "points": "100", "figure": "indicator_attainment"}]
+    data = {"name": "新标准", "organization": world.city_a.pk, "is_active": "on"} | _formset(items)
+    data["items-TOTAL_FORMS"] = claimed
+
+    response = client_for(world.staff).post(reverse("evaluation:rubric_create"), data)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Please submit at most 40 forms." in html
+    assert html.count('data-testid="rubric-item-row"') == 40 and 'value="目标完成"' in html
+    assert not world.rubric.__class__.objects.filter(name="新标准").exists()
+
+
 # ---------------------------------------------------------------- appraisals
 def test_the_three_hands_of_an_appraisal(world, client_for):
     appraisal = world.appraisals["李娟"]
