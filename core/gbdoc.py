@@ -513,6 +513,7 @@ class GbDocument:
                  doc_number: str | None = None, org: str | None = None, date: Date | None = None,
                  copy_no: int | None = None, subtitle: str | None = None, template=None):
         self.doc = _open_template(template)
+        self._style_ids: dict[str, str | None] = {}
         self.title = title
         self.org = org
         self.date = date
@@ -554,8 +555,18 @@ class GbDocument:
             _border(last._p.get_or_add_pPr())  # the red separator, 4 mm (11 pt) under the last line
 
     # -------------------------------------------------------- building blocks
-    def _add(self, text: str, style: str):
-        p = self.doc.add_paragraph(style=self.doc.styles[style])
+    def _style(self, paragraph, style: str):
+        """Give ``paragraph`` the paragraph style named ``style``. python-docx's own setter looks
+        for the document's default style among all of them on every call (6 ms each, most of the
+        time of a document with tables): the id is looked up once per style and document."""
+        if style not in self._style_ids:
+            self._style_ids[style] = self.doc.part.get_style_id(self.doc.styles[style], WD_STYLE_TYPE.PARAGRAPH)
+        paragraph._p.style = self._style_ids[style]
+        return paragraph
+
+    def _add(self, text: str, style: str, *, to=None):
+        """A paragraph of ``style`` at the end of the document (or of the cell ``to``)."""
+        p = self._style((to or self.doc).add_paragraph(), style)
         if text:
             p.add_run(text)
         return p
@@ -608,7 +619,7 @@ class GbDocument:
             self._add("", STYLE_BODY)
 
     def page_break(self) -> None:
-        self.doc.add_paragraph(style=self.doc.styles[STYLE_BODY]).add_run().add_break(WD_BREAK.PAGE)
+        self._add("", STYLE_BODY).add_run().add_break(WD_BREAK.PAGE)
 
     def table(self, header: Sequence[str], rows: Iterable[Sequence[Cell]], *, widths: Sequence[float] | None = None,
               align: Sequence[str] | None = None) -> None:
@@ -647,7 +658,7 @@ class GbDocument:
         for i, line in enumerate(lines):
             if i:
                 p = cell.add_paragraph()
-            p.style = self.doc.styles[style]
+            self._style(p, style)
             p.paragraph_format.alignment = _ALIGN[how]
             if line:
                 p.add_run(line)
@@ -683,7 +694,7 @@ class GbDocument:
                 if height and not cell.label:
                     target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
                 if cell.foot:
-                    foot = target.add_paragraph(style=self.doc.styles[STYLE_TABLE_TEXT])
+                    foot = self._add("", STYLE_TABLE_TEXT, to=target)
                     foot.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     foot.paragraph_format.space_before = Pt(14)
                     foot.add_run(cell.foot)
