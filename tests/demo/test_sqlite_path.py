@@ -37,6 +37,10 @@ from pathlib import Path
 # In the background it runs beside the PostgreSQL tests (see tests/conftest.py): let them have
 # the CPU first. Started by its test (under xdist, or alone) the test waits for it: no nice.
 os.nice(int(os.environ["SQLITE_PATH_NICE"]))
+# The suite's garbage-collector thresholds (tests/conftest.py, pytest_collection_finish): CPU,
+# not behaviour.
+import gc
+gc.set_threshold(50_000, 50, 1_000)
 started = time.monotonic()
 seconds = {}
 
