@@ -77,6 +77,17 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 # and pytest rewrites every test module again. Written once, they are read after.
 unset PYTHONDONTWRITEBYTECODE
 
+# ---------------------------------------------------------------- the test databases' template
+# Under pytest-xdist every process's database is a copy of one migrated template
+# (tests/template_db.py). Migrating it takes ~20 s of one core, during which the other pytest
+# process would wait: it is built now, beside the checks and pytest's collection.
+WORKERS=${PYTEST_WORKERS:-2}
+TEMPLATE_PID=
+if [[ $WORKERS != 0 && " $* " != *" --reuse-db "* ]]; then
+  $PY -m tests.template_db "$RUN/template.locked" >"$RUN/template.log" 2>&1 &
+  TEMPLATE_PID=$!
+fi
+
 # ---------------------------------------------------------------- Django checks
 step "django checks"
 $PY manage.py check --fail-level WARNING
@@ -96,15 +107,23 @@ STATIC_PID=$!
 # fresh clones the same code took 8 min 06 s, 9 min 01 s and 9 min 20 s with three, 8 min 54 s and
 # 8 min 47 s with two (docs/performance.md), so the simpler two stay. tests/parallel.py says how
 # the suite is shared between them.
-WORKERS=${PYTEST_WORKERS:-2}
 XDIST=()
 [[ $WORKERS != 0 ]] && XDIST=(-n "$WORKERS" --dist loadgroup)
+if [[ -n $TEMPLATE_PID ]]; then
+  # No pytest process may look for the template before the builder holds its lock (it drops
+  # one a killed run left); if the builder failed first, pytest's first process builds it.
+  while [[ ! -s $RUN/template.locked ]] && kill -0 "$TEMPLATE_PID" 2>/dev/null; do sleep 0.1; done
+  [[ -s $RUN/template.locked ]] && export GONGJIAN_TEMPLATE_PREBUILT=1
+fi
 step "pytest (${WORKERS} workers)"
 set +e
 $PY -m pytest "${XDIST[@]}" "$@"
 rc=$?
 set -e
 step "done (pytest rc=$rc)"
+if [[ -n $TEMPLATE_PID ]] && ! wait "$TEMPLATE_PID"; then
+  echo "Building the test databases' template before pytest failed (pytest built it itself):"; cat "$RUN/template.log"
+fi
 if ! wait "$STATIC_PID"; then
   echo "collectstatic (the production static manifest) failed:"; cat "$RUN/collectstatic.log"
   [[ $rc -eq 0 ]] && rc=1

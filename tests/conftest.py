@@ -92,8 +92,10 @@ def _xdist_controller(config) -> bool:
 
 
 def pytest_configure(config):
-    if _xdist_controller(config):
-        _drop_template()  # one left by a killed run would hold old migrations
+    # One left by a killed run would hold old migrations; one make test is building for this run
+    # (tests/template_db.prebuild, which dropped the old one first) stays.
+    if _xdist_controller(config) and not os.environ.get(template_db.PREBUILT_ENV):
+        _drop_template()
 
 
 def _drop_template():

@@ -12,7 +12,8 @@ Only under xdist, on PostgreSQL, and without ``--reuse-db`` (a kept database is 
 own business). The template is built under another name and renamed when complete, so a process
 killed mid-migration leaves nothing that looks finished. The controller process drops the
 template when the run starts (one left by a killed run would hold old migrations) and when it
-ends (``drop_template``, tests/conftest.py).
+ends (``drop_template``, tests/conftest.py), unless ``make test`` built it before pytest started
+(``prebuild`` below).
 """
 
 import os
@@ -80,7 +81,7 @@ def install(alias: str = "default") -> None:
             conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
             try:
                 if not _exists(conn.cursor(), template):
-                    _build_template(template, verbosity)
+                    build_template(alias, template, original, verbosity=verbosity)
                 conn.execute(f'DROP DATABASE IF EXISTS "{test_name}"')
                 conn.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
             finally:
@@ -94,19 +95,57 @@ def install(alias: str = "default") -> None:
         connection.ensure_connection()
         return test_name
 
-    def _build_template(template: str, verbosity: int) -> None:
-        building = f"{template}_building"
-        test_settings = connection.settings_dict["TEST"]
-        name, test_name = connection.settings_dict["NAME"], test_settings.get("NAME")
-        test_settings["NAME"] = building
-        try:
-            original(verbosity=verbosity, autoclobber=True, serialize=False, keepdb=False)
-        finally:
-            connection.close()  # no session may stay on a template
-            test_settings["NAME"] = test_name
-            for databases in (connection.settings_dict, settings.DATABASES[alias]):
-                databases["NAME"] = name
-        with _maintenance(connection.settings_dict) as conn:
-            conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
-
     creation.create_test_db = create_test_db
+
+
+def build_template(alias: str, template: str, create_test_db, *, verbosity: int = 0) -> None:
+    """Migrate ``template`` (as ``…_building``, renamed when complete) with Django's own
+    ``create_test_db``; the caller holds the advisory lock."""
+    connection = connections[alias]
+    building = f"{template}_building"
+    test_settings = connection.settings_dict["TEST"]
+    name, test_name = connection.settings_dict["NAME"], test_settings.get("NAME")
+    test_settings["NAME"] = building
+    try:
+        create_test_db(verbosity=verbosity, autoclobber=True, serialize=False, keepdb=False)
+    finally:
+        connection.close()  # no session may stay on a template
+        test_settings["NAME"] = test_name
+        for databases in (connection.settings_dict, settings.DATABASES[alias]):
+            databases["NAME"] = name
+    with _maintenance(connection.settings_dict) as conn:
+        conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+
+
+# ---------------------------------------------------------------- built before pytest starts
+# ``make test`` (.ci/test.sh) runs ``python -m tests.template_db <file>`` beside its checks, as
+# soon as PostgreSQL is up: the migration then overlaps the checks and pytest's collection
+# instead of keeping one of the two cores idle in the first process's wait for the other's
+# migration. It takes the lock, writes <file> (the script waits for it before starting pytest,
+# so that no pytest process can look before the lock is held), drops a template left by an
+# earlier run and builds this run's. pytest is told (PREBUILT_ENV) not to drop it at its start.
+PREBUILT_ENV = "GONGJIAN_TEMPLATE_PREBUILT"
+
+
+def prebuild(locked_flag: str) -> None:
+    import django
+
+    django.setup()
+    connection = connections["default"]
+    template = template_name(connection.settings_dict)
+    with _maintenance(connection.settings_dict) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        try:
+            with open(locked_flag, "w") as flag:
+                flag.write(template)
+            for db in (template, f"{template}_building"):
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
+            build_template("default", template, connection.creation.create_test_db)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+if __name__ == "__main__":
+    import sys
+
+    prebuild(sys.argv[1])
