@@ -105,8 +105,10 @@ STATIC_PID=$!
 # ---------------------------------------------------------------- tests (unit + worker + Playwright)
 # Two processes, the machine's two cores (PYTEST_WORKERS=0 runs in one). Three were tried: on
 # fresh clones the same code took 8 min 06 s, 9 min 01 s and 9 min 20 s with three, 8 min 54 s and
-# 8 min 47 s with two (docs/performance.md), so the simpler two stay. tests/parallel.py says how
-# the suite is shared between them.
+# 8 min 47 s with two (docs/performance.md), so the simpler two stay; tried again once nothing
+# waited for the template (session 6): 8 min 41 s of pytest with three, 8 min 31 s and 8 min 43 s
+# with two. WORKERS is set above, with the template. tests/parallel.py says how the suite is
+# shared between the processes.
 XDIST=()
 [[ $WORKERS != 0 ]] && XDIST=(-n "$WORKERS" --dist loadgroup)
 if [[ -n $TEMPLATE_PID ]]; then
