@@ -133,9 +133,13 @@ def projects_refresh_lights(projects, *, today: datetime.date | None = None) -> 
         project.forecast_state = forecast_state
         project.red_since, project.light_computed_at = red_since, now
         moves[project.pk] = (old, result_light)
-    Project.objects.bulk_update(
-        projects, ["light", "progress", "forecast_on", "forecast_state", "light_computed_at", "red_since"]
-    )
+    columns = ["light", "progress", "forecast_on", "forecast_state", "light_computed_at", "red_since"]
+    if len(projects) == 1:
+        # One project (what every service changing one project asks): a plain UPDATE. bulk_update
+        # builds a CASE per column, which cost four times as much to compile (5 % of the seed).
+        Project.objects.filter(pk=projects[0].pk).update(**{c: getattr(projects[0], c) for c in columns})
+    else:
+        Project.objects.bulk_update(projects, columns)
     worst = branches_refresh_lights(p.branch_id for p in projects)
     for project in projects:
         if Project.branch.is_cached(project) and project.branch_id in worst:
