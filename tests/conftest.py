@@ -18,7 +18,7 @@ import pytest
 import time_machine
 
 from tests import template_db
-from tests.clock import subprocess_env, suite_now
+from tests.clock import clock_today, subprocess_env, suite_now
 from tests.committed_demo import CommittedDemoState
 from tests.demo_data import (
     COMMITTED_DEMO,
@@ -273,13 +273,11 @@ def _demo_transaction(request, django_db_setup, django_db_blocker):
 @pytest.fixture(scope="session")
 def demo_base(_demo_transaction, django_db_blocker):
     """The organizations, people and branches, and their projects (branches and projects seeders)."""
-    from django.utils import timezone
-
     from branches import demo as branches_demo
     from projects import demo as projects_demo
 
     with django_db_blocker.unblock(), _demo_transaction.running():
-        today = timezone.localdate()
+        today = clock_today()
         branches_demo.seed_demo(today=today)
         projects_demo.seed_demo(today=today)
 
@@ -287,12 +285,10 @@ def demo_base(_demo_transaction, django_db_blocker):
 @pytest.fixture(scope="session")
 def demo_history(demo_base, _demo_transaction, django_db_blocker):
     """demo_base + the mechanisms' history; the counts ``mechanisms.demo.records`` returned."""
-    from django.utils import timezone
-
     from mechanisms.demo import records as records_demo
 
     with django_db_blocker.unblock(), _demo_transaction.running():
-        return records_demo.seed_demo(today=timezone.localdate())
+        return records_demo.seed_demo(today=clock_today())
 
 
 @pytest.fixture(scope="session")

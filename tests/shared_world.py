@@ -34,7 +34,9 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone, translation
+from django.utils import translation
+
+from tests.clock import clock_now
 
 PREFIX = "shared_world_once__"
 
@@ -82,7 +84,7 @@ def shared_world(build, *, name: str = "world", language: str | None = None, lan
                     tree = build_org_tree()
                     maker = UserMaker()
                     world = build(tree, maker)
-                built_at = timezone.now()
+                built_at = clock_now()
             yield SimpleNamespace(world=world, tree=tree, maker=maker, built_at=built_at)
         finally:
             SharedWorldState.open -= 1

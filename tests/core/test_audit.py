@@ -12,7 +12,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
-from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +20,7 @@ from core.audit import audit_purge
 from core.documents import attachment
 from core.exports import export_job_run, export_start
 from core.models import AppendOnlyError, AuditAction, AuditEvent, ExportJobStatus
+from tests.clock import clock_now
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_sign_in_and_sign_out_are_written_once_with_actor_and_address(client, ma
     login = _one(AuditAction.LOGIN)
     assert (login.actor_id, login.actor_username, login.ip_address) == (user.pk, "chenming", ADDRESS)
     assert login.target_type == "branches.user" and login.target_id == str(user.pk)
-    assert abs(login.created_at - timezone.now()) < datetime.timedelta(minutes=1)
+    assert abs(login.created_at - clock_now()) < datetime.timedelta(minutes=1)
     logout = _one(AuditAction.LOGOUT)
     assert (logout.actor_id, logout.ip_address) == (user.pk, ADDRESS)
 
@@ -255,7 +255,7 @@ def on_the_database_clock(frozen_clock):
 
 def _old_event(days):
     # Written as it would have been that many days ago (an INSERT is all the trail allows).
-    AuditEvent(action=AuditAction.LOGIN, actor_username="old", created_at=timezone.now() - datetime.timedelta(days=days)).save()
+    AuditEvent(action=AuditAction.LOGIN, actor_username="old", created_at=clock_now() - datetime.timedelta(days=days)).save()
 
 
 def test_the_purge_drops_only_events_past_the_retention(settings, on_the_database_clock):

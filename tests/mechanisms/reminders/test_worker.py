@@ -13,7 +13,6 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from mechanisms.models import (
     Channel,
@@ -27,6 +26,7 @@ from mechanisms.models import (
 )
 from mechanisms.reminders.rules import make_context, secretary_reminder_day
 from mechanisms.reminders.services import reminder_sweep
+from tests.clock import clock_now
 from tests.mechanisms.reminders_world import (
     RobotServer,
     ThrowawayRedis,
@@ -166,10 +166,10 @@ def test_a_worker_killed_mid_send_delivers_once_after_restart(world, only_weekly
             # A new worker; a later sweep finds the delivery stale and queues it again.
             second = start_worker(env=env, log_path=log)
             settings.REMINDERS = {"disabled": ReminderKind.values}
-            reminder_sweep(now=timezone.now() + datetime.timedelta(minutes=11))
+            reminder_sweep(now=clock_now() + datetime.timedelta(minutes=11))
             wait_for(lambda: ReminderDelivery.objects.get(pk=webhook.pk).status == DeliveryStatus.SENT, message="resend")
             # And more sweeps later: nothing more goes out.
-            reminder_sweep(now=timezone.now() + datetime.timedelta(minutes=30))
+            reminder_sweep(now=clock_now() + datetime.timedelta(minutes=30))
             time.sleep(1)
     finally:
         stop_process(first)
@@ -260,7 +260,7 @@ def test_with_redis_down_reports_are_filed_fast_and_reminders_go_out_when_it_ret
             # Redis returns; the next sweep queues what waited; the worker reconnects and sends.
             redis.start()
             settings.REMINDERS = {"disabled": ReminderKind.values}
-            wait_for(lambda: reminder_sweep(now=timezone.now() + datetime.timedelta(minutes=11)).queued >= 2, 60, "queued")
+            wait_for(lambda: reminder_sweep(now=clock_now() + datetime.timedelta(minutes=11)).queued >= 2, 60, "queued")
             wait_for(lambda: deliveries.filter(status=DeliveryStatus.SENT).count() == 2, 60, "delivered")
             wait_for(lambda: not Notification.objects.filter(pk__in=[n.pk for n in lost], emailed_at__isnull=True).exists(), 60, "e-mails")
         assert len(robot.requests) == 1 and robot.signature_ok(robot.requests[0])
