@@ -13,7 +13,7 @@ from guardian.models import UserObjectPermissionBase
 from core.history import HistoricalRecords
 from core.models import OwnedModel, TimeStampedModel
 from core.uploads import AttachmentBase
-from core.webhooks import validate_webhook_url
+from core.webhooks import WebhookURLField
 
 # Each level of the materialized path is the zero-padded id followed by a slash, so that
 # "everything under node X" is one indexed prefix match whatever the depth.
@@ -44,7 +44,7 @@ class Organization(TimeStampedModel):
     )
     path = models.CharField(_("tree path"), max_length=255, editable=False, db_index=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
-    webhook_url = models.URLField(_("group robot webhook URL"), blank=True, validators=[validate_webhook_url])
+    webhook_url = WebhookURLField(_("group robot webhook URL"), blank=True)
     webhook_secret = models.CharField(_("group robot signing secret"), max_length=200, blank=True)
 
     history = HistoricalRecords()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
 from core.uploads import AttachmentBase
-from core.webhooks import validate_webhook_url
+from core.webhooks import WebhookURLField
 
 # The Celery task that e-mails notifications, by name (services enqueue it by name).
 SEND_NOTIFICATION_EMAILS = "mechanisms.tasks.send_notification_emails"
@@ -134,11 +134,8 @@ class NotificationPreference(models.Model):
     )
     email = models.BooleanField(_("by e-mail"), default=True)
     webhook = models.BooleanField(_("by group robot"), default=False)
-    webhook_url = models.URLField(
-        _("personal robot webhook URL"),
-        blank=True,
-        help_text=_("Leave empty to use your unit's group robot."),
-        validators=[validate_webhook_url],
+    webhook_url = WebhookURLField(
+        _("personal robot webhook URL"), blank=True, help_text=_("Leave empty to use your unit's group robot.")
     )
     webhook_secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)

@@ -50,6 +50,16 @@ def test_the_settings_page_refuses_a_host_that_is_not_allowed(world, url):
 
 
 @pytest.mark.django_db
+def test_a_robot_address_typed_without_a_scheme_is_saved_as_https(world):
+    # core.webhooks.WebhookURLField: robots are reached over TLS (Django 5.2 would assume http://).
+    client = chinese_client(world.secretary)
+    typed = WECOM.removeprefix("https://")
+    response = client.post(reverse("mechanisms:reminder_preferences"), {"webhook": "on", "webhook_url": typed})
+    assert response.status_code == 302
+    assert NotificationPreference.objects.get(user=world.secretary).webhook_url == WECOM
+
+
+@pytest.mark.django_db
 def test_a_units_robot_url_is_checked_on_save(world):
     unit = world.town_a
     unit.webhook_url = "http://127.0.0.1/robot"
