@@ -77,16 +77,20 @@ def test_every_message_is_translated():
 
 # What ``make messages`` reads: the project's own code and templates (not .venv, var, the
 # vendored static files or the tests).
-SOURCES = ("config", "core", "branches", "projects", "mechanisms", "evaluation", "templates")
+SOURCES = ("config", "core", "branches", "projects", "mechanisms", "evaluation")
+TEMPLATE_SOURCES = "templates"
 
 
 def test_every_message_the_code_marks_is_in_the_catalogue(tmp_path, monkeypatch, settings):
     """A string marked for translation but never extracted passes the checks above and shows in
-    English. ``make messages`` is run on a copy of the catalogue (the sources linked beside it,
-    so nothing of the checkout is written); what it adds is untranslated."""
+    English. ``make messages`` is run on a copy of the catalogue, beside the Python sources
+    (linked) and a copy of the templates (makemessages writes a ``.py`` file next to each
+    template while it reads it), so nothing in the checkout is written; what it adds is
+    untranslated."""
     _require(PO)
     for name in SOURCES:
         (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    shutil.copytree(ROOT / TEMPLATE_SOURCES, tmp_path / TEMPLATE_SOURCES)
     copy = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
     copy.parent.mkdir(parents=True)
     shutil.copy(PO, copy)
