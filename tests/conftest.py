@@ -4,7 +4,6 @@ The suite runs on real PostgreSQL and Redis (``make test`` provides them through
 and REDIS_URL); the browser tests drive Debian's Chromium through Playwright.
 """
 
-import gc
 import io
 import os
 import socket
@@ -17,7 +16,7 @@ from urllib.parse import quote
 import pytest
 import time_machine
 
-from tests import template_db
+from tests import gc_tuning, template_db
 from tests.clock import clock_today, subprocess_env, suite_now
 from tests.committed_demo import CommittedDemoState
 from tests.demo_data import (
@@ -183,16 +182,9 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 def pytest_collection_finish(session):
-    # Python's cyclic garbage collector runs a young collection every 700 net allocations and
-    # walks ever older generations, which here hold all of Django, the collected tests and their
-    # modules: the ORM allocates so much per query that the suite spent about a tenth of its CPU
-    # in it. What exists once collection is done is frozen out of its reach, and it runs less
-    # often (a young collection every 50,000 allocations instead of 700, the older ones rarer
-    # still). Measured on the permission matrix with the dispatch tests: 118 s → 103 s of CPU,
-    # 214 → 314 MB at most per process. Nothing in the suite waits on a collection.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 1_000)
+    # The collected suite out of the garbage collector's reach, and collections rarer
+    # (tests/gc_tuning.py).
+    gc_tuning.tune(freeze=True)
     # make run's SQLite path (tests/demo/test_sqlite_path.py) runs in a subprocess of its own:
     # start it now, so that it runs alongside the PostgreSQL tests. Under xdist every process
     # collects every test, and only one runs it: that one starts it when the test runs (first,

@@ -315,7 +315,6 @@ def test_a_real_worker_completes_a_large_export(w, media, settings, celery_worke
 def test_a_job_nobody_takes_for_minutes_says_so(w, media):
     import datetime
 
-
     job = ExportJob.objects.create(user=w.leader, name="projects", total=4000)
     client = client_of(w.leader)
     assert 'data-testid="export-stalled"' not in client.get(f"/exports/{job.pk}/status/").content.decode()

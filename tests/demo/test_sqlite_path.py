@@ -37,10 +37,9 @@ from pathlib import Path
 # In the background it runs beside the PostgreSQL tests (see tests/conftest.py): let them have
 # the CPU first. Started by its test (under xdist, or alone) the test waits for it: no nice.
 os.nice(int(os.environ["SQLITE_PATH_NICE"]))
-# The suite's garbage-collector thresholds (tests/conftest.py, pytest_collection_finish): CPU,
-# not behaviour.
-import gc
-gc.set_threshold(50_000, 50, 1_000)
+# The suite's garbage-collector settings (tests/gc_tuning.py; the checkout is the working folder).
+from tests.gc_tuning import tune
+tune(freeze=False)
 started = time.monotonic()
 seconds = {}
 
